@@ -1,0 +1,63 @@
+# Two commands do all set-up on a fresh machine: `make serve` and `make test`.
+# Everything runs inside .venv, created from the hash-pinned requirements.lock.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help install serve build check test test-browser lint format lock fonts new-lesson packet bench clean
+
+help:
+	@echo "make serve   build and serve the site on http://127.0.0.1:8000 with live reload"
+	@echo "make test    run the test suite (lint, unit, site and browser tests)"
+	@echo "make build   check the sources, then write the static site to site/"
+	@echo "make check   check lessons, glossary and bibliography; file:line errors"
+	@echo "make lock    re-resolve requirements.lock after editing pyproject.toml"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+serve: install
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+# Build into a scratch folder and swap it in only when the whole build succeeded, so a failed
+# build never leaves a half-written site behind.
+build: install
+	@rm -rf site.partial
+	$(BIN)/mkdocs build --strict --site-dir site.partial || { rm -rf site.partial; exit 1; }
+	@rm -rf site && mv site.partial site
+	@echo "Site written to site/"
+
+check: install
+	$(BIN)/curriculum check
+
+test: install
+	$(BIN)/ruff check hooks tests tools bench
+	$(BIN)/ruff format --check hooks tests tools bench
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+lint: install
+	$(BIN)/ruff check hooks tests tools bench
+
+format: install
+	$(BIN)/ruff format hooks tests tools bench
+	$(BIN)/ruff check --fix hooks tests tools bench
+
+lock: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		-o requirements.lock --quiet
+
+fonts:
+	npm ci --no-audit --no-fund
+	$(BIN)/python tools/vendor_fonts.py
+
+clean:
+	rm -rf site site.partial .cache .pytest_cache

@@ -1,0 +1,1 @@
+"""The curriculum toolchain: lesson model, citations, pages, packets and checks."""
