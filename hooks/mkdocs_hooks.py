@@ -1,0 +1,42 @@
+"""MkDocs event functions. Each stays thin: the work lives in :mod:`hooks.site`.
+
+``mkdocs.yml`` lists this file under ``hooks:``. Zensical ignores hooks, so nothing that a page
+needs in order to render correctly (citations, glossary tooltips) happens here: those are
+Markdown extensions. Hooks only glue the site together (generated pages, navigation, packets).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from hooks.site import SiteBuild
+
+_build: SiteBuild | None = None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _build
+    _build = SiteBuild.start(config)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    assert _build is not None
+    return _build.add_generated_files(files, config)
+
+
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
+) -> dict[str, Any]:
+    assert _build is not None
+    page.edit_url = _build.edit_url(page)
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    assert _build is not None
+    _build.finish(config)

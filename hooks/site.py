@@ -1,0 +1,147 @@
+"""Glue between the curriculum model and MkDocs: generated pages, navigation and edit links.
+
+One :class:`SiteBuild` lives for one build (``mkdocs serve`` starts a new one on every rebuild).
+It loads and checks the sources first, so bad input stops the build with ``file:line`` messages
+before any page is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from hooks.checks import check_project, format_problem
+from hooks.model import Curriculum
+from hooks.pages import PageBuilder
+from hooks.references import References
+
+log = logging.getLogger("mkdocs.plugins.curriculum")
+
+
+class BuildStopped(PluginError):
+    """Raised with every located problem; MkDocs prints it without a traceback."""
+
+
+@dataclass
+class SiteBuild:
+    root: Path
+    curriculum: Curriculum
+    references: References
+    repository: str
+    pages: PageBuilder
+
+    @classmethod
+    def start(cls, config: MkDocsConfig) -> SiteBuild:
+        root = Path(config.config_file_path).resolve().parent
+        settings = citation_settings(config)
+        report = check_project(root, settings)
+        for warning in report.warnings:
+            log.warning(format_problem(warning))
+        if report.errors:
+            raise BuildStopped(
+                "the curriculum has problems; fix them and build again:\n"
+                + "\n".join(f"  {format_problem(problem)}" for problem in report.errors)
+            )
+        assert report.curriculum is not None and report.bibliography is not None
+        references = References(report.bibliography, settings.get("edition", "chicago-17"))
+        config.nav = navigation(report.curriculum, config.nav)
+        pages = PageBuilder(
+            curriculum=report.curriculum,
+            cite_entry=references.entry_html,
+            cited_keys=references.cited_keys,
+        )
+        return cls(
+            root, report.curriculum, references, config.extra.get("source_repository", ""), pages
+        )
+
+    def add_generated_files(self, files: Files, config: MkDocsConfig) -> Files:
+        generated = {
+            "index.md": self.pages.home(),
+            "glossary.md": self.pages.glossary(self.references.markdown_citation),
+            "tags.md": self.pages.tags(),
+        }
+        cited_pages: dict[str, tuple[str, str]] = {}
+        for lesson in self.curriculum.ordered_lessons():
+            markdown = self.pages.lesson(lesson)
+            generated[f"lessons/{lesson.id}.md"] = markdown
+            cited_pages[f"lessons/{lesson.id}/"] = (lesson.meta.title, markdown)
+        cited_pages["glossary/"] = ("Glossary", generated["glossary.md"])
+        for track in self.curriculum.course.tracks:
+            generated[f"tracks/{track.id}.md"] = self.pages.track(track)
+        for file in files.documentation_pages():
+            if file.abs_src_path and file.src_uri not in generated:
+                markdown = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+                cited_pages[file.url] = (page_title(markdown, file.name), markdown)
+        generated["bibliography.md"] = self.pages.bibliography(
+            self.references.bibliography_page_entries(cited_pages)
+        )
+        for src_uri, content in generated.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def edit_url(self, page: Page) -> str | None:
+        """Point 'edit this page' at the file a contributor really edits."""
+        if not self.repository:
+            return None
+        src = page.file.src_uri
+        if src.startswith("lessons/"):
+            lesson = self.curriculum.lessons.get(src.removeprefix("lessons/").removesuffix(".md"))
+            path = lesson.path if lesson else None
+        elif src.startswith("tracks/") or src == "index.md":
+            path = "curriculum/course.yml"
+        elif src == "glossary.md":
+            path = "curriculum/glossary.yml"
+        elif src == "bibliography.md":
+            path = "bibliography.bib"
+        elif page.file.generated_by:
+            path = None
+        else:
+            path = f"docs/{src}"
+        return f"{self.repository.rstrip('/')}/edit/main/{path}" if path else None
+
+    def finish(self, config: MkDocsConfig) -> None:
+        """Nothing to do after the build yet; packets hook in here."""
+
+
+def navigation(curriculum: Curriculum, configured: Any) -> list[Any]:
+    """Build the navigation from course.yml, keeping hand-written entries that follow."""
+    full = max(curriculum.course.tracks, key=lambda track: len(track.lessons))
+    lessons = [
+        {lesson.meta.title: f"lessons/{lesson.id}.md"} for lesson in curriculum.track_lessons(full)
+    ]
+    extra = [
+        {lesson.meta.title: f"lessons/{lesson.id}.md"}
+        for lesson in curriculum.ordered_lessons()
+        if lesson.id not in full.lessons
+    ]
+    tracks = [{track.title: f"tracks/{track.id}.md"} for track in curriculum.course.tracks]
+    return [
+        {"Home": "index.md"},
+        {"Tracks": tracks},
+        {"Sessions": lessons + extra},
+        {"Glossary": "glossary.md"},
+        {"Bibliography": "bibliography.md"},
+        {"Themes": "tags.md"},
+        *(configured or []),
+    ]
+
+
+def citation_settings(config: MkDocsConfig) -> dict[str, Any]:
+    """The citation extension's options from mkdocs.yml: one place configures both."""
+    return dict(config.mdx_configs.get("hooks.citations", {}))
+
+
+def page_title(markdown: str, fallback: str) -> str:
+    match = re.search(r"^title:\s*(.+)$", markdown, re.M) or re.search(r"^# (.+)$", markdown, re.M)
+    return match[1].strip().strip("\"'") if match else fallback

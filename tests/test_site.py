@@ -1,0 +1,194 @@
+"""Build the real site once into a temporary folder and check what readers get."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.xdist_group("site")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def course() -> dict:
+    return yaml.safe_load((ROOT / "curriculum/course.yml").read_text())
+
+
+def full_track() -> list[str]:
+    return max(course()["tracks"], key=lambda t: len(t["lessons"]))["lessons"]
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text()
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_lesson_page_has_every_section_in_order(site: Path) -> None:
+    html = page(site, "lessons/what-is-organizing")
+    headings = re.findall(r'<h2 id="([^"]+)"', html)
+    expected = [
+        "what-you-will-learn",
+        "framing-questions",
+        "before-the-session-readings",
+        "discussion-questions",
+        "activity",
+        "key-terms",
+        "session-plan",
+        "sources",
+    ]
+    positions = [headings.index(anchor) for anchor in expected]
+    assert positions == sorted(positions)
+    body_heading = headings[headings.index("before-the-session-readings") + 1]
+    assert body_heading not in expected  # the lesson text sits between readings and questions
+
+
+def test_lesson_page_shows_objectives_and_facilitator_blocks_collapsed(site: Path) -> None:
+    lesson = yaml.safe_load(
+        (ROOT / "curriculum/lessons/what-is-organizing.md").read_text().split("---")[1]
+    )
+    html = page(site, "lessons/what-is-organizing")
+    for objective in lesson["objectives"]:
+        assert text_of(objective)[:40] in text_of(html)
+    assert '<details class="facilitator">' in html
+    assert '<div class="admonition facilitator">' not in html
+
+
+def test_navigation_follows_course_order(site: Path) -> None:
+    html = page(site, "lessons/what-is-organizing")
+    links = re.findall(r'href="(?:\.\./)+lessons/([a-z0-9-]+)/"', html)
+    order = [lesson for lesson in dict.fromkeys(links) if lesson in full_track()]
+    assert order == full_track()
+
+
+def test_track_page_totals_the_schedule(site: Path) -> None:
+    for track in course()["tracks"]:
+        minutes = 0
+        for lesson_id in track["lessons"]:
+            front = (ROOT / f"curriculum/lessons/{lesson_id}.md").read_text().split("---")[1]
+            minutes += yaml.safe_load(front)["duration"]
+        html = page(site, f"tracks/{track['id']}")
+        assert f'<strong class="track-total">{minutes} minutes</strong>' in html
+        assert html.count("<tr>") == len(track["lessons"]) + 2  # header, sessions, total
+
+
+def test_glossary_terms_become_tooltips(site: Path) -> None:
+    glossary = yaml.safe_load((ROOT / "curriculum/glossary.yml").read_text())
+    definition = " ".join(
+        next(t for t in glossary if t["slug"] == "mutual-aid")["definition"].split()
+    )
+    html = page(site, "lessons/mutual-aid-roots")
+    titles = re.findall(r'<abbr title="([^"]+)">', html)
+    assert any(
+        title.replace("&#x27;", "'").replace("&quot;", '"') == definition for title in titles
+    )
+
+
+def test_search_index_contains_objectives_and_glossary(site: Path) -> None:
+    index = json.loads((site / "search/search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"])
+    front = (ROOT / "curriculum/lessons/care-work.md").read_text().split("---")[1]
+    objective = yaml.safe_load(front)["objectives"][0]
+    assert " ".join(objective.split()[:6]) in text
+    locations = {doc["location"] for doc in index["docs"]}
+    assert any(location.startswith("glossary/") for location in locations)
+    assert any(location.startswith("bibliography/") for location in locations)
+
+
+class _Resources(HTMLParser):
+    """Collect every URL a page would fetch by itself (not plain links a reader follows)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in {"script", "img", "iframe", "audio", "video", "source", "embed"}:
+            self.urls.append(values.get("src") or "")
+        if tag == "link" and values.get("rel") not in {"canonical", "alternate"}:
+            self.urls.append(values.get("href") or "")
+        if tag == "object":
+            self.urls.append(values.get("data") or "")
+
+
+def test_no_page_or_stylesheet_loads_anything_from_another_host(site: Path) -> None:
+    offenders = []
+    for html_file in site.rglob("*.html"):
+        parser = _Resources()
+        parser.feed(html_file.read_text())
+        offenders += [(html_file, url) for url in parser.urls if re.match(r"(https?:)?//", url)]
+        inline = re.findall(r"url\((['\"]?)(https?:)?//", html_file.read_text())
+        offenders += [(html_file, "inline style url()")] * len(inline)
+    for css in site.rglob("*.css"):
+        for match in re.finditer(
+            r"(@import\s+['\"]?|url\(\s*['\"]?)((https?:)?//[^'\")\s]+)", css.read_text()
+        ):
+            offenders.append((css, match[2]))
+    assert offenders == []
+
+
+def test_every_page_has_a_meta_description(site: Path) -> None:
+    missing = [
+        str(path.relative_to(site))
+        for path in site.rglob("*.html")
+        if path.name != "404.html" and '<meta name="description"' not in path.read_text()
+    ]
+    assert missing == []
+
+
+def test_edit_link_points_at_the_lesson_source(site: Path) -> None:
+    html = page(site, "lessons/care-work")
+    assert re.search(r'href="[^"]+/edit/main/curriculum/lessons/care-work\.md"', html)
+
+
+def test_fonts_are_self_hosted(site: Path) -> None:
+    css = (site / "assets/fonts/fonts.css").read_text()
+    for match in re.finditer(r"url\(([^)]+)\)", css):
+        assert (site / "assets/fonts" / match[1]).is_file()
+
+
+def test_failed_build_leaves_no_site(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv", "site", "site.partial", ".cache", "node_modules", ".git"
+        ),
+    )
+    lesson = project / "curriculum/lessons/care-work.md"
+    lesson.write_text(lesson.read_text().replace("duration: 90", "duration: 91", 1))
+    result = subprocess.run(
+        ["make", "build", "INSTALL=", "BIN=" + str(Path(sys.executable).parent)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "curriculum/lessons/care-work.md:" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (project / "site").exists() and not (project / "site.partial").exists()
