@@ -1,0 +1,728 @@
+# ruff: noqa: RUF002  (the docstring shows en dashes as authors type them)
+"""Pandoc-style citations in Markdown, rendered as Chicago notes (a Python-Markdown extension).
+
+Syntax (a strict subset of Pandoc's): ``[@key]``, ``[@key, 16]``, ``[@key, pp. 16–18]``,
+``[@key, chap. 3]``, ``[see @a, 16; also @b, 22–24]``. Keys follow Pandoc's grammar, with
+``@{...}`` for anything else. Citations are found everywhere except code (spans, fenced and
+indented blocks), HTML comments, raw ``<code>``/``<pre>``, autolinks and link targets;
+``\\@`` escapes. A bare ``@key`` outside brackets is never a citation (no false positives on
+e-mail addresses, decorators or handles).
+
+Every citation becomes one note, numbered together with the author's own ``[^x]`` notes in
+reading order. Position decides the form: first citation of a work on the page -> full note;
+later -> short note; the same single source as the note just before -> "Spade, 16." (or
+"Ibid., 16." with ``ibid: true``). An ordinary footnote or a note citing several sources in
+between breaks that chain. A citation inside the author's own footnote is written into that
+footnote's text instead of getting a note of its own.
+
+Note marks are placed as Pandoc places them in note styles: the space before a citation
+goes, and a following punctuation mark moves in front of the mark ("text [@a]." -> "text.¹").
+
+``mode: footnotes`` (the site) emits Python-Markdown footnotes, so Material's footnote
+tooltips work. Python-Markdown 3.11 numbers footnotes in definition order by default, and
+with ``USE_DEFINITION_ORDER: false`` in inline-processing order, which is breadth-first (a
+note in a blockquote comes after the next paragraph's). Neither is reading order, so the
+extension reserves every note's place in the footnote list, in reading order, before the
+author's definitions are parsed, and keeps definition order on. ``mode: print`` (packets)
+puts each note, the author's too, inline at its call site as
+``<span class="footnote">…</span>`` for WeasyPrint's ``float: footnote``.
+
+Unknown keys raise :class:`CitationError` (the first one on the page, in reading order).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from hooks.bibliography import Bibliography
+from hooks.chicago import EDITIONS, Edition, Form, Locator, NoteItem, parse_locator, style
+
+KEY = r"\w(?:\w|[:.#$%&+?<>~/-](?=\w))*"
+"""Pandoc's citation key: a letter, digit or _, then those or single internal punctuation."""
+
+_ITEM = re.compile(
+    rf"(?P<prefix>(?:[^@]*\s)?)@(?:(?P<key>{KEY})|\{{(?P<braced>[^{{}}]+)\}})"
+    r"(?P<rest>.*)",
+    re.S,
+)
+_BRACKET = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")
+_FOOTNOTE_DEF = re.compile(r"[ ]*\[\^([^\]]+)\]:[ ]*")
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+_CONTAINER = re.compile(r"(?:[-*+]|\d+[.)])\s|(?:!!!|\?\?\?\+?|===)\s?")
+_INLINE_MASKS = re.compile(
+    r"<!--.*?-->"
+    r"|<(code|pre|kbd|samp|script|style)\b[^>]*>.*?</\1\s*>"
+    r"|<[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*>"  # autolink
+    r"|<[^>\s@]+@[^>\s]+>"  # e-mail autolink
+    r"|\]\([^)\n]*\)",  # link target
+    re.S | re.I,
+)
+_MOVABLE = ".,;:!?"
+
+Rendered = dict[int, tuple[str, tuple[Form, ...]]]
+"""Citation start offset -> (note HTML, the form of each cite)."""
+
+
+class CitationError(Exception):
+    """An unknown citation key. ``str()`` is ``line N: unknown citation key 'x' (did you
+    mean 'y'?)``; lines count from the start of the Markdown given to the converter (the site
+    glue adds the file path and any front-matter offset)."""
+
+    def __init__(self, line: int | None, key: str, suggestion: str | None = None) -> None:
+        message = f"unknown citation key '{key}'"
+        if suggestion:
+            message += f" (did you mean '{suggestion}'?)"
+        super().__init__(f"line {line}: {message}" if line else message)
+        self.line, self.key, self.suggestion = line, key, suggestion
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One source in a citation: ``[see @key, 16, emphasis added]``."""
+
+    key: str
+    locator: Locator | None = None
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One bracketed citation. ``start``/``end`` are offsets in the Markdown text; ``footnote``
+    is the label of the author's footnote definition it sits in, if any."""
+
+    cites: tuple[Cite, ...]
+    line: int
+    start: int
+    end: int
+    footnote: str | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(cite.key for cite in self.cites)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A numbered note on the page: either a citation or the author's own ``[^label]``."""
+
+    number: int
+    line: int
+    citation: Citation | None = None
+    label: str | None = None
+
+
+class Position(StrEnum):
+    """Where a cite stands relative to earlier notes on the page (the CSL positions)."""
+
+    FIRST = "first"
+    SUBSEQUENT = "subsequent"
+    IBID = "ibid"
+    IBID_WITH_LOCATOR = "ibid-with-locator"
+
+
+@dataclass(frozen=True)
+class CitationNote:
+    """What a conversion cited, for "Sources" lists, back-links and packets.
+
+    ``number`` is the note's number on the page (``None`` for a citation inside a footnote
+    definition that is never referenced); ``anchor`` the id of the note's reference mark in
+    the page (``""`` in print mode); ``inline`` is true for citations written into the
+    author's own footnote.
+    """
+
+    number: int | None
+    citation: Citation
+    forms: tuple[Form, ...]
+    html: str
+    anchor: str = ""
+    inline: bool = False
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.citation.keys
+
+    @property
+    def line(self) -> int:
+        return self.citation.line
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+@dataclass
+class _Definition:
+    label: str
+    start: int  # start of the "[^label]:" line
+    body: int  # where the note text starts
+    end: int
+    indent: int
+
+
+@dataclass
+class _Page:
+    """Everything the scanner found, by offset in ``text``."""
+
+    text: str
+    masked: bytearray
+    definitions: list[_Definition] = field(default_factory=list)
+    refs: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, label)
+    citations: list[Citation] = field(default_factory=list)
+    escapes: list[int] = field(default_factory=list)
+    line_starts: list[int] = field(default_factory=list)
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def definition_at(self, offset: int) -> _Definition | None:
+        for d in self.definitions:
+            if d.start <= offset < d.end:
+                return d
+        return None
+
+
+def _scan(text: str) -> _Page:
+    page = _Page(text, bytearray(len(text)))
+    page.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    _scan_blocks(page)
+    _scan_inline(page)
+    defined = {d.label for d in page.definitions}
+    markers = [(d.start, d.body) for d in page.definitions]
+    for m in _FOOTNOTE_REF.finditer(text):
+        if page.masked[m.start()] or _escaped(text, m.start()) or m.group(1) not in defined:
+            continue
+        if any(start <= m.start() < body for start, body in markers):
+            continue
+        page.refs.append((m.start(), m.end(), m.group(1)))
+    for m in _BRACKET.finditer(text):
+        citation = _citation(page, m)
+        if citation:
+            page.citations.append(citation)
+    taken = [(c.start, c.end) for c in page.citations]
+    for m in re.finditer(r"\\@", text):
+        if (
+            not page.masked[m.start()]
+            and not _escaped(text, m.start())
+            and not any(s <= m.start() < e for s, e in taken)
+        ):
+            page.escapes.append(m.start())
+    return page
+
+
+def _escaped(text: str, pos: int) -> bool:
+    """True when the character at ``pos`` is backslash-escaped."""
+    count = 0
+    while pos - count - 1 >= 0 and text[pos - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _scan_blocks(page: _Page) -> None:
+    """Mask fenced and indented code; find the author's footnote definitions.
+
+    Indentation is read the way Python-Markdown reads it: content of list items,
+    admonitions, tabs and footnotes is indented by four spaces, so an indented code block
+    inside them needs four more. That is a heuristic, not a Markdown parser, and it errs
+    towards treating text as code (a citation in code is left alone, never mangled).
+    """
+    text = page.text
+    fence: tuple[str, int] | None = None
+    containers: list[int] = []
+    blank_before, code_before = True, False
+    current: _Definition | None = None
+    offset = 0
+    for raw_line in text.split("\n"):
+        start, offset = offset, offset + len(raw_line) + 1
+        stripped = raw_line.lstrip(" ")
+        indent = len(raw_line) - len(stripped)
+        if fence:
+            page.masked[start:offset] = b"\x01" * (min(offset, len(text)) - start)
+            if re.match(rf"{re.escape(fence[0])}{{{fence[1]},}}\s*$", stripped):
+                fence = None
+            continue
+        if not stripped:
+            blank_before = True
+            continue
+        if blank_before:
+            while containers and indent < containers[-1]:
+                containers.pop()
+        base = containers[-1] if containers else 0
+        if indent >= base + 4 and (blank_before or code_before):
+            page.masked[start:offset] = b"\x01" * (min(offset, len(text)) - start)
+            code_before, blank_before = True, False
+            continue
+        code_before = False
+        if m := _FENCE.match(stripped):
+            fence = (m.group(1)[0], len(m.group(1)))
+            page.masked[start:offset] = b"\x01" * (min(offset, len(text)) - start)
+            blank_before = False
+            continue
+        if current and blank_before and indent < current.indent + 4:
+            current.end, current = start, None
+        if m := _FOOTNOTE_DEF.match(raw_line):
+            if current:
+                current.end = start
+            current = _Definition(m.group(1), start, start + m.end(), len(text), indent)
+            page.definitions.append(current)
+            containers.append(indent + 4)
+        elif _CONTAINER.match(stripped):
+            containers.append(indent + 4)
+        blank_before = False
+
+
+def _scan_inline(page: _Page) -> None:
+    """Mask code spans first (they win over everything), then comments, raw code tags,
+    autolinks and link targets."""
+    text, masked = page.text, page.masked
+    pos = 0
+    ticks = re.compile(r"`+")
+    while (m := ticks.search(text, pos)) is not None:
+        pos = m.end()
+        if masked[m.start()] or _escaped(text, m.start()):
+            continue
+        para_end = re.compile(r"\n[ \t]*\n").search(text, m.end())
+        limit = para_end.start() if para_end else len(text)
+        closing = re.compile(rf"(?<!`)`{{{len(m.group(0))}}}(?!`)").search(text, m.end(), limit)
+        if closing:
+            masked[m.start() : closing.end()] = b"\x01" * (closing.end() - m.start())
+            pos = closing.end()
+    for m in _INLINE_MASKS.finditer(text):
+        if not masked[m.start()]:
+            masked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+
+
+def _citation(page: _Page, m: re.Match[str]) -> Citation | None:
+    """The citation in a ``[...@...]`` bracket, or None when it is something else."""
+    text, start, end = page.text, m.start(), m.end()
+    if any(page.masked[start:end]) or _escaped(text, start):
+        return None
+    if start and text[start - 1] == "!":
+        return None
+    follow = text[end : end + 2]
+    line_start = text.rfind("\n", 0, start) + 1
+    if follow[:1] == "(" or (follow[:1] == "[" and follow != "[^"):
+        return None
+    if follow[:1] == ":" and not text[line_start:start].strip():
+        return None  # a reference-link definition
+    content = m.group(1)
+    if re.search(r"\n[ \t]*\n", content):
+        return None
+    cites = []
+    for part in content.split(";"):
+        item = _ITEM.fullmatch(part.strip())
+        if not item:
+            return None
+        rest = item.group("rest")
+        locator, suffix = None, ""
+        if rest.startswith(","):
+            locator, suffix = parse_locator(rest[1:])
+        elif brace := re.fullmatch(r"\s+(\{[^{}]*\})(.*)", rest, re.S):
+            locator, suffix = Locator(brace.group(1)), brace.group(2)
+            if suffix.strip() and not suffix.startswith(","):
+                return None
+        elif rest.strip():
+            return None
+        key = item.group("key") or item.group("braced")
+        prefix = item.group("prefix").replace("\\@", "@").strip()
+        cites.append(Cite(key, locator, prefix, suffix.replace("\\@", "@").rstrip()))
+    definition = page.definition_at(start)
+    return Citation(
+        tuple(cites), page.line(start), start, end, definition.label if definition else None
+    )
+
+
+def parse_citations(text: str) -> list[Citation]:
+    """Every citation in a Markdown text, in reading order (including those inside the
+    author's footnote definitions, which carry that footnote's label)."""
+    return _scan(text).citations
+
+
+def cited_keys(text: str) -> list[str]:
+    """The keys a text cites, each once, in order of first citation."""
+    return list(dict.fromkeys(key for c in parse_citations(text) for key in c.keys))
+
+
+def number_notes(text: str) -> list[Note]:
+    """The page's notes in number order, as the reader sees them: citations in the body and
+    the author's referenced ``[^label]`` notes share one sequence, in reading order (a label
+    referenced twice keeps its first number). Citations inside footnote definitions are not
+    notes of their own; find them with :func:`parse_citations`."""
+    return _number(_scan(text))
+
+
+def _number(page: _Page) -> list[Note]:
+    events: list[tuple[int, Citation | str]] = [
+        (c.start, c) for c in page.citations if c.footnote is None
+    ]
+    events += [(start, label) for start, _, label in page.refs if page.definition_at(start) is None]
+    events.sort(key=lambda event: event[0])
+    notes: list[Note] = []
+    seen: set[str] = set()
+    pending = [events]
+    while pending:
+        for offset, event in pending.pop(0):
+            if isinstance(event, Citation):
+                notes.append(Note(len(notes) + 1, event.line, citation=event))
+            elif event not in seen:
+                seen.add(event)
+                notes.append(Note(len(notes) + 1, page.line(offset), label=event))
+                nested = [
+                    (s, label)
+                    for s, _, label in page.refs
+                    if (d := page.definition_at(s)) and d.label == event
+                ]
+                if nested:
+                    pending.append(nested)
+    return notes
+
+
+def _positions(
+    notes: Sequence[Note], inline: dict[str, list[Citation]]
+) -> dict[tuple[int, int], Position]:
+    """Each cite's position, keyed by (citation start offset, index in the citation).
+
+    Same rules as CSL/Pandoc: the first citation of a work is FIRST; a note that cites one
+    source, the same single source as the note right before it, is IBID (same locator, or
+    none on both) or IBID_WITH_LOCATOR; anything else is SUBSEQUENT. A citation without a
+    locator after one with a locator is SUBSEQUENT (an "Ibid." would wrongly repeat the page).
+    """
+    result: dict[tuple[int, int], Position] = {}
+    seen: set[str] = set()
+    previous: Cite | None = None
+    for note in notes:
+        if note.label is not None:
+            for citation in inline.get(note.label, []):
+                for index, cite in enumerate(citation.cites):
+                    first = cite.key not in seen
+                    result[citation.start, index] = Position.FIRST if first else Position.SUBSEQUENT
+                    seen.add(cite.key)
+            previous = None
+            continue
+        assert note.citation is not None
+        cites = note.citation.cites
+        for index, cite in enumerate(cites):
+            if cite.key not in seen:
+                position = Position.FIRST
+            elif len(cites) == 1 and previous is not None and previous.key == cite.key:
+                if cite.locator == previous.locator:
+                    position = Position.IBID
+                elif cite.locator is not None:
+                    position = Position.IBID_WITH_LOCATOR
+                else:
+                    position = Position.SUBSEQUENT
+            else:
+                position = Position.SUBSEQUENT
+            result[note.citation.start, index] = position
+            seen.add(cite.key)
+        previous = cites[0] if len(cites) == 1 else None
+    return result
+
+
+def unknown_keys(text: str, bibliography: Bibliography) -> list[CitationError]:
+    """Every citation of a key the bibliography lacks (for checks that report them all)."""
+    return [
+        CitationError(c.line, key, bibliography.suggest(key))
+        for c in parse_citations(text)
+        for key in c.keys
+        if key not in bibliography
+    ]
+
+
+def render_sources(
+    keys: Iterable[str], bibliography: Bibliography, edition: Edition = "chicago-17"
+) -> str:
+    """A "Sources" list: the bibliography entries of ``keys``, alphabetised, as HTML
+    (``<ul class="sources">`` with ``<li id="ref-KEY">``). Unknown keys raise CitationError."""
+    chicago = style(edition)
+    entries = []
+    for key in dict.fromkeys(keys):
+        if key not in bibliography:
+            raise CitationError(None, key, bibliography.suggest(key))
+        entries.append(bibliography[key])
+    entries.sort(key=chicago.sort_key)
+    items = "".join(
+        f'<li id="ref-{_attr(e.key)}">{chicago.bibliography_entry(e)}</li>\n' for e in entries
+    )
+    return f'<ul class="sources">\n{items}</ul>' if items else ""
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+# --------------------------------------------------------------------------- the extension
+
+_UNSET = "\x00citations: defined later by the footnotes extension\x00"
+"""Placeholder content that reserves a footnote's place in reading order (see
+:meth:`_FootnoteWriter.author_note`)."""
+
+
+class CitationExtension(Extension):
+    """``markdown_extensions: - hooks.citations: {bibliography: bibliography.bib}``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "bibliography": ["bibliography.bib", "Path of the BibTeX file."],
+            "edition": ["chicago-17", "Chicago edition: chicago-17 or chicago-18."],
+            "ibid": [False, "Write 'Ibid.' for consecutive citations of one source."],
+            "cache_dir": [".cache/bibliography", "Cache for the parsed .bib ('' for none)."],
+            "mode": ["footnotes", "footnotes (web) or print (inline notes for WeasyPrint)."],
+        }
+        super().__init__(**kwargs)
+        if self.getConfig("edition") not in EDITIONS:
+            raise ValueError(f"hooks.citations: edition must be one of {', '.join(EDITIONS)}")
+        if self.getConfig("mode") not in {"footnotes", "print"}:
+            raise ValueError("hooks.citations: mode must be 'footnotes' or 'print'")
+
+    @property
+    def bibliography(self) -> Bibliography:
+        """Loaded on first use (memoised per process by :meth:`Bibliography.load`)."""
+        return Bibliography.load(
+            Path(self.getConfig("bibliography")), self.getConfig("cache_dir") or None
+        )
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        self.md = md
+        if self.getConfig("mode") == "footnotes" and not any(
+            isinstance(ext, FootnoteExtension) for ext in md.registeredExtensions
+        ):
+            md.registerExtensions(["footnotes"], {})
+        # After whitespace normalisation (30), before raw HTML blocks are stashed (20).
+        md.preprocessors.register(_CitationPreprocessor(md, self), "citations", 25)
+        # Before the footnotes extension builds its list (50).
+        md.treeprocessors.register(_ReleaseReservations(md), "citations-footnotes", 55)
+        md.citation_notes = []  # type: ignore[attr-defined]
+
+    def reset(self) -> None:
+        self.md.citation_notes = []  # type: ignore[attr-defined]
+
+
+class _CitationPreprocessor(Preprocessor):
+    def __init__(self, md: Markdown, ext: CitationExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        page = _scan(text)
+        print_mode = self.ext.getConfig("mode") == "print"
+        self.md.citation_notes = []  # type: ignore[attr-defined]
+        if not page.citations and not page.escapes and not (print_mode and page.refs):
+            return lines
+        bibliography = self.ext.bibliography if page.citations else None
+        for citation in page.citations:
+            for key in citation.keys:
+                if bibliography is not None and key not in bibliography:
+                    raise CitationError(citation.line, key, bibliography.suggest(key))
+        notes = _number(page)
+        inline: dict[str, list[Citation]] = {}
+        for citation in page.citations:
+            if citation.footnote is not None:
+                inline.setdefault(citation.footnote, []).append(citation)
+        # A definition nobody references is still listed (last) by Python-Markdown.
+        numbered = {n.label for n in notes if n.label}
+        unreferenced = [Note(0, 0, label=label) for label in inline if label not in numbered]
+        where = _positions([*notes, *unreferenced], inline)
+        number_of = {n.label: n.number for n in notes if n.label}
+        rendered: Rendered = {c.start: self._render(c, where, bibliography) for c in page.citations}
+        writer = (
+            _PrintWriter(self.md, page, rendered)
+            if print_mode
+            else _FootnoteWriter(self.md, page, rendered)
+        )
+        records = []
+        for note in notes:
+            if note.citation is not None:
+                html, forms = rendered[note.citation.start]
+                anchor = writer.citation_note(note)
+                records.append(CitationNote(note.number, note.citation, forms, html, anchor))
+            else:
+                writer.author_note(note)
+        for label, citations in inline.items():
+            for citation in citations:
+                html, forms = rendered[citation.start]
+                records.append(
+                    CitationNote(number_of.get(label), citation, forms, html, inline=True)
+                )
+        records.sort(key=lambda r: (r.number or 1 << 30, r.citation.start))
+        self.md.citation_notes = records  # type: ignore[attr-defined]
+        return writer.finish().split("\n")
+
+    def _render(
+        self,
+        citation: Citation,
+        where: dict[tuple[int, int], Position],
+        bibliography: Bibliography | None,
+    ) -> tuple[str, tuple[Form, ...]]:
+        assert bibliography is not None
+        chicago = style(self.ext.getConfig("edition"))
+        use_ibid = bool(self.ext.getConfig("ibid"))
+        items, forms = [], []
+        for index, cite in enumerate(citation.cites):
+            position = where[citation.start, index]
+            if position is Position.FIRST:
+                form = Form.FULL
+            elif position is Position.SUBSEQUENT:
+                form = Form.SHORT
+            elif use_ibid:
+                form = Form.IBID
+            else:  # "Morrison, 18." for a new page, the short note again without a locator
+                form = Form.AUTHOR_ONLY if cite.locator else Form.SHORT
+            forms.append(form)
+            # "Ibid." alone already means "same page"; "Morrison, 18." repeats it.
+            locator = None if form is Form.IBID and position is Position.IBID else cite.locator
+            items.append(NoteItem(bibliography[cite.key], form, locator, cite.prefix, cite.suffix))
+        html = chicago.note(items, sentence=citation.footnote is None)
+        return html, tuple(forms)
+
+
+class _Writer:
+    """Collects non-overlapping edits to the Markdown text and applies them at the end."""
+
+    def __init__(self, md: Markdown, page: _Page, rendered: Rendered) -> None:
+        self.md, self.page, self.rendered = md, page, rendered
+        self.edits: list[tuple[int, int, str]] = []
+        for citation in page.citations:
+            if citation.footnote is not None:
+                self.edits.append(
+                    (citation.start, citation.end, self.stash(rendered[citation.start][0]))
+                )
+        self.edits += [(pos, pos + 2, "@") for pos in page.escapes]
+        self.marks = {end: start for start, end, _ in page.refs if not page.definition_at(start)}
+        self.marks.update({c.end: c.start for c in page.citations if c.footnote is None})
+
+    def stash(self, html: str) -> str:
+        return self.md.htmlStash.store(html)
+
+    def replace_citation(self, citation: Citation, replacement: str) -> None:
+        """Replace a body citation by its note mark, placed as Pandoc and Chicago place note
+        marks: no space before it, and a following punctuation mark moved in front of it (and
+        of any note marks just before it), inside a closing quotation mark for . and ,."""
+        text, masked = self.page.text, self.page.masked
+        start, end = citation.start, citation.end
+        line_start = text.rfind("\n", 0, start) + 1
+        if text[line_start:start].strip():
+            start = len(text[:start].rstrip(" \t"))
+        after = text[end : end + 1]
+        if after and after in _MOVABLE and text[end + 1 : end + 2] != after and not masked[end]:
+            at = start
+            while at in self.marks:
+                at = self.marks[at]
+            if after in ".," and at > 0 and text[at - 1] == "”":
+                self.edits.append((at - 1, at, after + "”"))
+            else:
+                self.edits.append((at, at, after))
+            end += 1
+        self.edits.append((start, end, replacement))
+
+    def citation_note(self, note: Note) -> str:
+        raise NotImplementedError
+
+    def author_note(self, note: Note) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> str:
+        return _apply(self.page.text, self.edits)
+
+
+class _FootnoteWriter(_Writer):
+    """Web mode: each citation becomes a Python-Markdown footnote."""
+
+    def __init__(self, md: Markdown, page: _Page, rendered: Rendered) -> None:
+        super().__init__(md, page, rendered)
+        self.footnotes = _active_footnotes(md)
+        taken = {d.label for d in page.definitions}
+        self.prefix = "cite"
+        while any(label.startswith(self.prefix + "-") for label in taken):
+            self.prefix += "x"
+
+    def citation_note(self, note: Note) -> str:
+        assert note.citation is not None
+        label = f"{self.prefix}-{note.number}"
+        self.footnotes.footnotes[label] = self.stash(self.rendered[note.citation.start][0])
+        self.replace_citation(note.citation, f"[^{label}]")
+        return self.footnotes.makeFootnoteRefId(label)
+
+    def author_note(self, note: Note) -> None:
+        """Reserve the author's footnote's place so the list follows reading order."""
+        assert note.label is not None
+        self.footnotes.footnotes.setdefault(note.label, _UNSET)
+
+
+class _PrintWriter(_Writer):
+    """Print mode: every note, the author's included, goes inline as a floating span."""
+
+    def __init__(self, md: Markdown, page: _Page, rendered: Rendered) -> None:
+        super().__init__(md, page, rendered)
+        self.open, self.close = self.stash('<span class="footnote">'), self.stash("</span>")
+        inner = [e for e in self.edits if self.page.definition_at(e[0])]
+        self.edits = [e for e in self.edits if e not in inner]
+        self.bodies = {}
+        for d in page.definitions:
+            body = _apply(page.text, [e for e in inner if d.start <= e[0] < d.end], d.body, d.end)
+            self.bodies[d.label] = re.sub(r"\s*\n\s*", " ", body).strip()
+            self.edits.append((d.start, d.end, ""))
+
+    def citation_note(self, note: Note) -> str:
+        assert note.citation is not None
+        html = self.rendered[note.citation.start][0]
+        self.replace_citation(note.citation, self.stash(f'<span class="footnote">{html}</span>'))
+        return ""
+
+    def author_note(self, note: Note) -> None:
+        for start, end, label in self.page.refs:
+            if label == note.label and self.page.definition_at(start) is None:
+                self.edits.append((start, end, self.open + self.bodies[label] + self.close))
+
+
+def _apply(
+    text: str, edits: list[tuple[int, int, str]], start: int = 0, end: int | None = None
+) -> str:
+    """Apply (start, end, replacement) edits, which must not overlap, to text[start:end]."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for s, e, replacement in sorted(edits):
+        out += [text[pos:s], replacement]
+        pos = e
+    out.append(text[pos:end])
+    return "".join(out)
+
+
+def _active_footnotes(md: Markdown) -> FootnoteExtension:
+    """The footnotes extension whose processors are registered (if ``footnotes`` was listed
+    twice, the last one wins), set to number notes by the order we reserve them in."""
+    footnotes: FootnoteExtension = md.parser.blockprocessors["footnote"].footnotes  # type: ignore[attr-defined]
+    footnotes.setConfig("USE_DEFINITION_ORDER", True)
+    if "footnote-reorder" in md.treeprocessors:
+        md.treeprocessors.deregister("footnote-reorder")
+    return footnotes
+
+
+class _ReleaseReservations(Treeprocessor):
+    """Drop reserved places that no definition filled (our scanner saw a footnote that
+    Python-Markdown did not), so no empty note is ever listed."""
+
+    def run(self, root: Any) -> None:
+        if "footnote" not in self.md.parser.blockprocessors:
+            return
+        footnotes = self.md.parser.blockprocessors["footnote"].footnotes  # type: ignore[attr-defined]
+        for label in [k for k, v in footnotes.footnotes.items() if v == _UNSET]:
+            del footnotes.footnotes[label]
+
+
+def makeExtension(**kwargs: Any) -> CitationExtension:
+    return CitationExtension(**kwargs)

@@ -1,0 +1,499 @@
+# ruff: noqa: RUF001  (curly quotes and en dashes are the point of these tests)
+"""Citation syntax, note numbering, positions and the Python-Markdown extension."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hooks.bibliography import Bibliography
+from hooks.chicago import Form, Locator
+from hooks.citations import (
+    CitationError,
+    CitationExtension,
+    Cite,
+    cited_keys,
+    number_notes,
+    parse_citations,
+    render_sources,
+    unknown_keys,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "bib"
+CURRICULUM = FIXTURES / "curriculum.bib"
+
+
+def plain(html: str) -> str:
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def make(bib: Path = CURRICULUM, **config: object) -> markdown.Markdown:
+    settings = {"bibliography": str(bib), "cache_dir": ""} | config
+    return markdown.Markdown(
+        extensions=["hooks.citations"], extension_configs={"hooks.citations": settings}
+    )
+
+
+def convert(text: str, bib: Path = CURRICULUM, **config: object) -> tuple[str, markdown.Markdown]:
+    md = make(bib, **config)
+    return md.convert(text), md
+
+
+def footnotes(html: str) -> list[str]:
+    """The texts of the page's footnote list, in order, without back-links."""
+    items = re.findall(r'<li id="fn:[^"]+">(.*?)</li>', html, re.S)
+    return [plain(re.sub(r"<a class=\"footnote-backref\".*?</a>", "", item)) for item in items]
+
+
+def marks(html: str) -> list[tuple[str, str]]:
+    """(number, target id) of each note mark, in reading order."""
+    return re.findall(r'<a class="footnote-ref" href="#fn:([^"]+)">(\d+)</a>', html)
+
+
+# --------------------------------------------------------------------------- syntax
+
+
+@pytest.mark.parametrize(
+    ("text", "cites"),
+    [
+        ("[@spade2020]", [Cite("spade2020")]),
+        ("[@spade2020, 16]", [Cite("spade2020", Locator("16"))]),
+        ("[@spade2020, pp. 16–18]", [Cite("spade2020", Locator("16–18", "page", True))]),
+        ("[@spade2020, chap. 3]", [Cite("spade2020", Locator("3", "chapter"))]),
+        ("[@spade2020 {ii, 3}]", [Cite("spade2020", Locator("{ii, 3}"))]),
+        (
+            "[see @spade2020, 16; also @firth2020, 22–24]",
+            [Cite("spade2020", Locator("16"), "see"), Cite("firth2020", Locator("22–24"), "also")],
+        ),
+        (
+            "[@spade2020, 16, emphasis added]",
+            [Cite("spade2020", Locator("16"), suffix=", emphasis added")],
+        ),
+        ("[@Bermudez.2020]", [Cite("Bermudez.2020")]),
+        ("[@doe:99/x-y]", [Cite("doe:99/x-y")]),
+        ("[@{weird key!}]", [Cite("weird key!")]),
+        ("[see\n@spade2020,\n16]", [Cite("spade2020", Locator("16"), "see")]),
+    ],
+)
+def test_citation_syntax(text: str, cites: list[Cite]) -> None:
+    (citation,) = parse_citations("Text " + text + ".")
+    assert list(citation.cites) == cites
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write `[@spade2020]` in Markdown.",
+        "```\n[@spade2020]\n```",
+        "~~~~\n[@spade2020]\n~~~~",
+        "Para.\n\n    [@spade2020]\n",
+        "<!-- [@spade2020] -->",
+        "<code>[@spade2020]</code>",
+        "<https://example.org/[@spade2020]>",
+        "Mail [me@example.org] or <me@example.org>.",
+        "A [link @spade2020](https://example.org).",
+        "A [@spade2020](https://example.org) link.",
+        "![@spade2020](image.png)",
+        "[@spade2020]: https://example.org",
+        "Escaped \\[@spade2020].",
+        "Escaped [\\@spade2020].",
+        "Narrative @spade2020 says so.",
+        "[see@spade2020]",
+        "[@spade2020.]",
+        "[@spade2020 and more]",
+        "[@spade2020,\n\n16]",
+        "Python `@decorator` and [x @ y]",
+    ],
+)
+def test_not_a_citation(text: str) -> None:
+    assert parse_citations(text) == []
+
+
+def test_citations_in_containers_are_found_and_code_inside_them_is_not() -> None:
+    text = (
+        "!!! note\n\n    Inside an admonition [@spade2020].\n\n"
+        "    ```\n    [@firth2020]\n    ```\n\n"
+        "- a list item\n\n    continued [@kropotkin1902].\n\n"
+        "        indented code [@crow2011]\n"
+    )
+    assert cited_keys(text) == ["spade2020", "kropotkin1902"]
+
+
+def test_lines_are_counted_from_one() -> None:
+    assert [c.line for c in parse_citations("a\n\nb [@x]\nc [@y]")] == [3, 4]
+
+
+def test_cited_keys_in_order_of_first_citation() -> None:
+    text = "[@b] [@a, 3] [@b; @c] [^n]\n\n[^n]: See [@d]."
+    assert cited_keys(text) == ["b", "a", "c", "d"]
+
+
+# --------------------------------------------------------------------------- numbering
+
+
+def test_numbering_mixes_author_notes_and_citations_in_reading_order() -> None:
+    text = (
+        "[^late]: Defined first, used later.\n\n"
+        "One [@a]. Two[^early]. Three [@b]. Again[^early]. Four[^late] [@c].\n\n"
+        "[^early]: Early, citing [@d].\n[^unused]: Never referenced.\n"
+    )
+    notes = number_notes(text)
+    assert [(n.number, n.label or n.citation.keys) for n in notes] == [
+        (1, ("a",)),
+        (2, "early"),
+        (3, ("b",)),
+        (4, "late"),
+        (5, ("c",)),
+    ]
+    (inside,) = [c for c in parse_citations(text) if c.footnote]
+    assert (inside.keys, inside.footnote) == (("d",), "early")
+
+
+# --------------------------------------------------------------------------- positions
+
+
+@pytest.fixture
+def morrison(tmp_path: Path) -> Path:
+    """CMOS 18 §13.37's example works (author and title only, no invented imprint)."""
+    path = tmp_path / "morrison.bib"
+    path.write_text(
+        "@book{beloved, author={Morrison, Toni}, title={Beloved}}\n"
+        "@book{song, author={Morrison, Toni}, title={Song of Solomon}}\n"
+        "@book{oscarwao, author={D{\\'\\i}az, Junot}, "
+        "title={The Brief Wondrous Life of Oscar Wao}, shorttitle={Oscar Wao}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+S1 = (
+    "One [@beloved, 3]. Two [@beloved, 18]. Three [@beloved, 18]. Four [@beloved, 24-26]. "
+    "Five [@song, 401-402]. Six [@song, 433]. Seven [@oscarwao, 37-38]. Eight [@song, 403]. "
+    "Nine [@oscarwao, 152]. Ten [@oscarwao, 201-202]."
+)
+
+
+def test_s1_morrison_sequence_short_forms(morrison: Path) -> None:
+    notes = footnotes(convert(S1, morrison)[0])
+    assert notes == [
+        "Toni Morrison, Beloved (n.d.), 3.",
+        "Morrison, 18.",
+        "Morrison, 18.",
+        "Morrison, 24–26.",
+        "Toni Morrison, Song of Solomon (n.d.), 401–2.",
+        "Morrison, 433.",
+        "Junot Díaz, The Brief Wondrous Life of Oscar Wao (n.d.), 37–38.",
+        "Morrison, Song of Solomon, 403.",
+        "Díaz, Oscar Wao, 152.",
+        "Díaz, 201–2.",
+    ]
+
+
+def test_s1_morrison_sequence_with_ibid(morrison: Path) -> None:
+    notes = footnotes(convert(S1, morrison, ibid=True)[0])
+    assert [notes[i] for i in (1, 2, 3, 5, 7, 8, 9)] == [
+        "Ibid., 18.",
+        "Ibid.",
+        "Ibid., 24–26.",
+        "Ibid., 433.",
+        "Morrison, Song of Solomon, 403.",
+        "Díaz, Oscar Wao, 152.",
+        "Ibid., 201–2.",
+    ]
+
+
+def test_s3_first_ibid_with_locator_ibid_subsequent() -> None:
+    text = (
+        "A [@spade2020, 3]. B [@spade2020, 5]. C [@spade2020, 5]. D [@crow2011]. E [@spade2020, 5]."
+    )
+    html, md = convert(text, ibid=True)
+    notes = footnotes(html)
+    assert notes[1:3] == ["Ibid., 5.", "Ibid."]
+    assert notes[4] == "Spade, Mutual Aid, 5."
+    assert [r.forms[0] for r in md.citation_notes] == [
+        Form.FULL,
+        Form.IBID,
+        Form.IBID,
+        Form.FULL,
+        Form.SHORT,
+    ]
+
+
+def test_s4_an_ordinary_footnote_breaks_the_chain() -> None:
+    chained = footnotes(convert("A [@spade2020, 3]. B [@spade2020, 3].", ibid=True)[0])
+    assert chained[1] == "Ibid."
+    broken = footnotes(
+        convert("A [@spade2020, 3]. B[^x]. C [@spade2020, 3].\n\n[^x]: Aside.", ibid=True)[0]
+    )
+    assert broken[1:] == ["Aside.", "Spade, Mutual Aid, 3."]
+
+
+def test_a_note_citing_several_sources_breaks_the_chain() -> None:
+    text = "A [@spade2020, 3]. B [@spade2020, 4; @crow2011]. C [@spade2020, 5]."
+    notes = footnotes(convert(text, ibid=True)[0])
+    assert notes[1].startswith("Spade, Mutual Aid, 4; scott crow, Black Flags")
+    assert notes[2] == "Spade, Mutual Aid, 5."
+
+
+def test_no_locator_after_a_locator_is_not_ibid() -> None:
+    notes = footnotes(convert("A [@spade2020, 3]. B [@spade2020].", ibid=True)[0])
+    assert notes[1] == "Spade, Mutual Aid."
+    same = footnotes(convert("A [@spade2020]. B [@spade2020].", ibid=True)[0])
+    assert same[1] == "Ibid."
+    default = footnotes(convert("A [@spade2020]. B [@spade2020].")[0])
+    assert default[1] == "Spade, Mutual Aid."
+
+
+def test_citation_inside_an_author_note_counts_as_cited_but_breaks_the_chain() -> None:
+    text = (
+        "A[^x]. B [@delalande2023, 70]. C [@delalande2023, 71].\n\n[^x]: See [@delalande2023, 9]."
+    )
+    notes = footnotes(convert(text)[0])
+    assert notes[0].startswith("See Nicolas Delalande, Struggle and Mutual Aid")
+    assert notes[0].endswith("2023), 9.")
+    assert notes[1:] == ["Delalande, Struggle and Mutual Aid, 70.", "Delalande, 71."]
+
+
+def test_prefixes_are_capitalised() -> None:
+    notes = footnotes(convert("A [see @spade2020, 16; also @crow2011, 22-24].")[0])
+    assert notes[0].startswith("See Dean Spade, Mutual Aid")
+    assert "(Verso, 2020), 16; also scott crow, Black Flags" in notes[0]
+    assert notes[0].endswith("(PM Press, 2011), 22–24.")
+
+
+def test_chicago_18_edition() -> None:
+    notes = footnotes(convert("A [@kropotkin1902, 3].", edition="chicago-18")[0])
+    assert notes == [
+        "Peter Kropotkin, Mutual Aid: A Factor of Evolution (William Heinemann, 1902), 3."
+    ]
+
+
+# --------------------------------------------------------------------------- whole page
+
+
+PAGE = """# Mutual aid
+
+Kropotkin saw cooperation everywhere [@kropotkin1902, 3]. Others disagree.[^1]
+
+> Solidarity, not charity [see @spade2020, 16].
+
+- Spade again [@spade2020, 17]
+- and a note[^2]
+
+| source | note |
+|---|---|
+| crow | [@crow2011, 12] |
+
+Code stays: `[@spade2020]`, and so does `[^1]` inside code.
+
+[^2]: The second note, citing [@firth2020, 60].
+[^1]: The first note.
+"""
+
+
+def test_whole_page_numbering_follows_reading_order() -> None:
+    html, md = convert(PAGE)
+    assert [n for _, n in marks(html)] == ["1", "2", "3", "4", "5", "6"]
+    assert [target for target, _ in marks(html)] == [
+        "cite-1",
+        "1",
+        "cite-3",
+        "cite-4",
+        "2",
+        "cite-6",
+    ]
+    assert footnotes(html) == [
+        "Peter Kropotkin, Mutual Aid: A Factor of Evolution (London: William Heinemann, 1902), 3.",
+        "The first note.",
+        "See Dean Spade, Mutual Aid: Building Solidarity During This Crisis (and the Next) "
+        "(Verso, 2020), 16.",
+        "Spade, 17.",
+        "The second note, citing Rhiannon Firth, “Mutual Aid, Anarchist Preparedness and "
+        "COVID-19,” in Coronavirus, Class and Mutual Aid in the United Kingdom, by John Preston "
+        "and Rhiannon Firth (Palgrave Macmillan, 2020), 60, "
+        "https://doi.org/10.1007/978-3-030-57714-8.",
+        "scott crow, Black Flags and Windmills: Hope, Anarchy, and the Common Ground Collective "
+        "(PM Press, 2011), 12.",
+    ]
+    assert "<code>[@spade2020]</code>" in html and "<code>[^1]</code>" in html
+    assert [(r.number, r.keys, r.anchor, r.inline) for r in md.citation_notes] == [
+        (1, ("kropotkin1902",), "fnref:cite-1", False),
+        (3, ("spade2020",), "fnref:cite-3", False),
+        (4, ("spade2020",), "fnref:cite-4", False),
+        (5, ("firth2020",), "", True),
+        (6, ("crow2011",), "fnref:cite-6", False),
+    ]
+    assert md.citation_notes[0].line == 3
+
+
+def test_numbering_survives_a_footnotes_extension_set_to_reference_order() -> None:
+    """Python-Markdown numbers by inline-processing order (breadth first) when
+    USE_DEFINITION_ORDER is False, which would put the blockquote's note after Para B."""
+    md = markdown.Markdown(
+        extensions=["hooks.citations", "footnotes"],
+        extension_configs={
+            "hooks.citations": {"bibliography": str(CURRICULUM), "cache_dir": ""},
+            "footnotes": {"USE_DEFINITION_ORDER": False},
+        },
+    )
+    html = md.convert("A[^1].\n\n> Quote [@spade2020, 4].\n\nB [@crow2011].\n\n[^1]: One.")
+    assert marks(html) == [("1", "1"), ("cite-2", "2"), ("cite-3", "3")]
+    assert footnotes(html)[0] == "One."
+
+
+def test_our_labels_never_collide_with_the_authors() -> None:
+    html, _ = convert("A[^cite-1] [@spade2020].\n\n[^cite-1]: Mine.")
+    assert footnotes(html)[0] == "Mine."
+    assert ("citex-2", "2") in marks(html)
+
+
+def test_punctuation_moves_before_the_note_mark() -> None:
+    html, _ = convert("One “quoted” [@spade2020]. Two [@spade2020, 3]; three [@spade2020, 4]...")
+    text = re.sub(r"<sup.*?</sup>", "¹", html)
+    assert text == "<p>One “quoted.”¹ Two;¹ three¹...</p>" + text[text.index("\n<div") :]
+
+
+def test_escaped_at_sign_prints_as_at() -> None:
+    html, md = convert("Write \\@spade2020 or [\\@spade2020] literally.")
+    assert "<p>Write @spade2020 or [@spade2020] literally.</p>" in html
+    assert md.citation_notes == []
+
+
+def test_pages_without_citations_are_left_alone() -> None:
+    html, md = convert("Just *text* and a note[^a].\n\n[^a]: Note.")
+    assert html == markdown.markdown(
+        "Just *text* and a note[^a].\n\n[^a]: Note.", extensions=["footnotes"]
+    )
+    assert md.citation_notes == []
+
+
+def test_reset_between_documents() -> None:
+    md = make()
+    md.convert("A [@spade2020].")
+    assert md.citation_notes
+    md.reset()
+    assert md.citation_notes == []
+    html = md.convert("B [@spade2020, 2].")
+    assert footnotes(html) == [
+        "Dean Spade, Mutual Aid: Building Solidarity During This Crisis "
+        "(and the Next) (Verso, 2020), 2."
+    ]
+
+
+# --------------------------------------------------------------------------- print mode
+
+
+def test_print_mode_inlines_every_note() -> None:
+    html, md = convert(PAGE, mode="print")
+    assert 'class="footnote-ref"' not in html and '<div class="footnote">' not in html
+    spans = re.findall(r'<span class="footnote">(.*?)</span>', html)
+    assert [plain(s) for s in spans][:2] == [
+        "Peter Kropotkin, Mutual Aid: A Factor of Evolution (London: William Heinemann, 1902), 3.",
+        "The first note.",
+    ]
+    assert len(spans) == 6
+    assert "Others disagree.<span" in html
+    assert "[^2]:" not in html and "The first note.</span>" in html
+    assert [r.number for r in md.citation_notes] == [1, 3, 4, 5, 6]
+    assert all(r.anchor == "" for r in md.citation_notes)
+
+
+def test_print_mode_needs_no_footnotes_extension() -> None:
+    md = make(mode="print")
+    assert not any(type(e).__name__ == "FootnoteExtension" for e in md.registeredExtensions)
+    assert '<span class="footnote">Spade, 3.</span>' in md.convert(
+        "A [@spade2020, 2]. B [@spade2020, 3]."
+    )
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_unknown_key_error_suggests_the_closest_key() -> None:
+    with pytest.raises(CitationError) as err:
+        convert("Fine [@spade2020].\n\nTypo [@spade202, 16].")
+    assert str(err.value) == "line 3: unknown citation key 'spade202' (did you mean 'spade2020'?)"
+    assert (err.value.line, err.value.key, err.value.suggestion) == (3, "spade202", "spade2020")
+
+
+def test_unknown_key_without_a_suggestion() -> None:
+    with pytest.raises(CitationError, match=r"^line 1: unknown citation key 'zzz'$"):
+        convert("[@zzz]")
+
+
+def test_unknown_keys_lists_every_problem() -> None:
+    bib = Bibliography.load(CURRICULUM)
+    problems = unknown_keys("[@spade202]\n[@kropotkin1902; @crow2012]", bib)
+    assert [str(p) for p in problems] == [
+        "line 1: unknown citation key 'spade202' (did you mean 'spade2020'?)",
+        "line 2: unknown citation key 'crow2012' (did you mean 'crow2011'?)",
+    ]
+
+
+def test_bad_configuration() -> None:
+    with pytest.raises(ValueError, match="edition"):
+        CitationExtension(edition="chicago-16")
+    with pytest.raises(ValueError, match="mode"):
+        CitationExtension(mode="paper")
+
+
+def test_cache_dir_is_used(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(CURRICULUM.read_text(encoding="utf-8"), encoding="utf-8")
+    convert("A [@spade2020].", bib, cache_dir=str(tmp_path / "cache"))
+    assert list((tmp_path / "cache").glob("bib-*.json"))
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def test_render_sources_alphabetises_bibliography_entries() -> None:
+    bib = Bibliography.load(CURRICULUM)
+    html = render_sources(["spade2020", "crow2011", "spade2020", "brrn2025"], bib)
+    items = re.findall(r'<li id="ref-([^"]+)">(.*?)</li>', html)
+    assert [key for key, _ in items] == ["brrn2025", "crow2011", "spade2020"]
+    assert plain(items[1][1]) == (
+        "crow, scott. Black Flags and Windmills: Hope, Anarchy, and the Common Ground "
+        "Collective. PM Press, 2011."
+    )
+    assert render_sources([], bib) == ""
+    with pytest.raises(CitationError, match="unknown citation key 'nope'"):
+        render_sources(["nope"], bib)
+
+
+# --------------------------------------------------------------------------- robustness
+
+ALPHABET = st.sampled_from(
+    [
+        *"[]@;,^:`~ \n\t-*_\\<>()!{}.#abcp0123456789",
+        *("@spade2020", "@crow2011", "[^1]", "[^1]: ", "```", "    ", "> ", "- ", "see "),
+        *("pp. ", "<!--", "-->", "\\@", "”", "!!! note\n"),
+    ]
+)
+TEXTS = st.lists(ALPHABET, max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_parse_citations_never_raises(text: str) -> None:
+    for citation in parse_citations(text):
+        assert text[citation.start] == "[" and text[citation.end - 1] == "]"
+    number_notes(text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS, st.sampled_from(["footnotes", "print"]), st.booleans())
+def test_conversion_never_raises_except_for_unknown_keys(text: str, mode: str, ibid: bool) -> None:
+    md = make(mode=mode, ibid=ibid)
+    try:
+        md.convert(text)
+    except CitationError:
+        return
+    for record in md.citation_notes:
+        assert record.html
