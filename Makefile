@@ -16,6 +16,7 @@ help:
 	@echo "make build   check the sources, then write the static site to site/"
 	@echo "make check   check lessons, glossary and bibliography; file:line errors"
 	@echo "make lock    re-resolve requirements.lock after editing pyproject.toml"
+	@echo "make bench   run the benchmarks (not part of make test) and update docs/performance.md"
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +60,18 @@ lock: install
 fonts:
 	npm ci --no-audit --no-fund
 	$(BIN)/python tools/vendor_fonts.py
+
+# make new-lesson ID=tenant-unions TITLE="Tenant unions and mutual aid"
+new-lesson: install
+	$(BIN)/curriculum new-lesson --id "$(ID)" --title "$(TITLE)"
+
+# make packet LESSONS="what-is-organizing survival-programs" EDITION=facilitator PAPER=a4
+packet: install
+	$(BIN)/curriculum packet --lessons "$(LESSONS)" --edition "$(or $(EDITION),participant)" \
+		--paper "$(or $(PAPER),letter)"
+
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf site site.partial .cache .pytest_cache

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from hooks.model import Course, Curriculum, GlossaryTerm, Lesson, LessonMeta
 
 FENCE = "---"
+FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,15 @@ def read_text(path: Path, root: Path) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise SourceError(
-            [Problem(shown, line, "file is not valid UTF-8 text", "E003",
-                     "Save the file as UTF-8 in your editor.")]
+            [
+                Problem(
+                    shown,
+                    line,
+                    "file is not valid UTF-8 text",
+                    "E003",
+                    "Save the file as UTF-8 in your editor.",
+                )
+            ]
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -76,8 +84,15 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != FENCE:
         raise SourceError(
-            [Problem(shown, 1, "a lesson must start with YAML front matter between '---' lines",
-                     "E001", "Put '---' on the first line, the fields, then '---' again.")]
+            [
+                Problem(
+                    shown,
+                    1,
+                    "a lesson must start with YAML front matter between '---' lines",
+                    "E001",
+                    "Put '---' on the first line, the fields, then '---' again.",
+                )
+            ]
         )
     for index, line in enumerate(lines[1:], start=1):
         if line.strip() == FENCE:
@@ -86,18 +101,39 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
 
 
 def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML, returning the data and its node tree (for line numbers)."""
+    """Parse YAML once (C parser when available), returning the data and its node tree."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=FastLoader)
+        data = FastLoader("").construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise SourceError(
-            [Problem(shown, line, f"YAML syntax error: {problem}", "E000",
-                     "If a value contains a colon (:) or starts with a quote, wrap the whole "
-                     "value in double quotes.")]
+            [
+                Problem(
+                    shown,
+                    line,
+                    f"YAML syntax error: {problem}",
+                    "E000",
+                    "If a value contains a colon (:) or starts with a quote, wrap the whole "
+                    "value in double quotes.",
+                )
+            ]
+        ) from None
+    except (ValueError, TypeError, AttributeError, RecursionError, OverflowError) as error:
+        # PyYAML raises these for values it parses but cannot build (a date like 2025-13-45,
+        # a bad !!tag, absurd nesting); the checks command finds the exact line.
+        raise SourceError(
+            [
+                Problem(
+                    shown,
+                    first_line,
+                    f"a value cannot be read: {error}",
+                    "E000",
+                    "Wrap dates and other unusual values in double quotes.",
+                )
+            ]
         ) from None
     return data, node
 
@@ -125,8 +161,12 @@ def node_line(node: yaml.Node | None, location: tuple[Any, ...], first_line: int
 
 
 def validation_problems(
-    error: ValidationError, model: type[BaseModel], node: yaml.Node | None, shown: str,
-    first_line: int, prefix: tuple[Any, ...] = (),
+    error: ValidationError,
+    model: type[BaseModel],
+    node: yaml.Node | None,
+    shown: str,
+    first_line: int,
+    prefix: tuple[Any, ...] = (),
 ) -> Iterator[Problem]:
     """Turn pydantic's errors into located, plain-language problems."""
     for item in error.errors():
@@ -144,8 +184,13 @@ def validation_problems(
             yield Problem(shown, line, f"required field '{field}' is missing", "E001")
         elif kind == "value_error" and "agenda minutes" in item["msg"]:
             line = node_line(node, (*prefix, "agenda"), first_line)
-            yield Problem(shown, line, item["msg"].removeprefix("Value error, "), "E020",
-                          "Make the agenda segments' minutes add up to the duration.")
+            yield Problem(
+                shown,
+                line,
+                item["msg"].removeprefix("Value error, "),
+                "E020",
+                "Make the agenda segments' minutes add up to the duration.",
+            )
         else:
             message = item["msg"].removeprefix("Value error, ")
             yield Problem(shown, line, f"{field}: {message}", "E001")
@@ -162,8 +207,9 @@ def _field_names(model: type[BaseModel], location: tuple[Any, ...]) -> Iterator[
             return
         annotation = field.annotation
         args = getattr(annotation, "__args__", ()) or (annotation,)
-        current = next((arg for arg in args if isinstance(arg, type)
-                        and issubclass(arg, BaseModel)), None)
+        current = next(
+            (arg for arg in args if isinstance(arg, type) and issubclass(arg, BaseModel)), None
+        )
         if current is None:
             return
     yield from current.model_fields
@@ -228,8 +274,14 @@ def load_curriculum(root: Path) -> Curriculum:
             unreadable.add(path.stem)
             continue
         if lesson.id in lessons:
-            problems.append(Problem(lesson.path, 2, f"lesson id '{lesson.id}' is already used by "
-                                    f"{lessons[lesson.id].path}", "E004"))
+            problems.append(
+                Problem(
+                    lesson.path,
+                    2,
+                    f"lesson id '{lesson.id}' is already used by {lessons[lesson.id].path}",
+                    "E004",
+                )
+            )
         lessons[lesson.id] = lesson
     course = glossary = None
     try:
@@ -241,8 +293,13 @@ def load_curriculum(root: Path) -> Curriculum:
     except SourceError as error:
         problems += error.problems
     if course is not None:
-        problems += track_problems(course, lessons, unreadable,
-                                   display_path(folder / "course.yml", root), folder / "course.yml")
+        problems += track_problems(
+            course,
+            lessons,
+            unreadable,
+            display_path(folder / "course.yml", root),
+            folder / "course.yml",
+        )
     if glossary is not None:
         problems += key_term_problems(lessons, glossary, root)
     if problems:
@@ -255,7 +312,7 @@ def track_problems(
     course: Course, lessons: dict[str, Lesson], unreadable: set[str], shown: str, path: Path
 ) -> Iterator[Problem]:
     """Tracks must name existing lessons, each once, after their prerequisites."""
-    _, node = parse_yaml(path.read_text(encoding="utf-8-sig"), shown)
+    _, node = parse_yaml(read_text(path, path.parent), shown)
     for track_index, track in enumerate(course.tracks):
         for position, lesson_id in enumerate(track.lessons):
             line = node_line(node, ("tracks", track_index, "lessons", position), 1)
@@ -263,20 +320,34 @@ def track_problems(
                 continue
             if lesson_id not in lessons:
                 guess = difflib.get_close_matches(lesson_id, list(lessons), n=1)
-                yield Problem(shown, line, f"track '{track.id}' names unknown lesson "
-                              f"'{lesson_id}'", "E010",
-                              f"Did you mean '{guess[0]}'?" if guess else
-                              "Lesson ids are the 'id:' fields in curriculum/lessons/*.md.")
+                yield Problem(
+                    shown,
+                    line,
+                    f"track '{track.id}' names unknown lesson '{lesson_id}'",
+                    "E010",
+                    f"Did you mean '{guess[0]}'?"
+                    if guess
+                    else "Lesson ids are the 'id:' fields in curriculum/lessons/*.md.",
+                )
                 continue
             if lesson_id in track.lessons[:position]:
                 yield Problem(shown, line, f"track '{track.id}' lists '{lesson_id}' twice", "E010")
             for needed in lessons[lesson_id].meta.prerequisites:
                 if needed not in lessons:
-                    yield Problem(lessons[lesson_id].path, 2, f"prerequisite '{needed}' is not a "
-                                  "lesson", "E010")
+                    yield Problem(
+                        lessons[lesson_id].path,
+                        2,
+                        f"prerequisite '{needed}' is not a lesson",
+                        "E010",
+                    )
                 elif needed in track.lessons and track.lessons.index(needed) > position:
-                    yield Problem(shown, line, f"in track '{track.id}', '{lesson_id}' comes before"
-                                  f" its prerequisite '{needed}'", "E012")
+                    yield Problem(
+                        shown,
+                        line,
+                        f"in track '{track.id}', '{lesson_id}' comes before"
+                        f" its prerequisite '{needed}'",
+                        "E012",
+                    )
 
 
 def key_term_problems(
@@ -287,8 +358,20 @@ def key_term_problems(
             if slug not in glossary:
                 guess = difflib.get_close_matches(slug, list(glossary), n=1)
                 text = read_text(root / lesson.path, root)
-                line = next((number for number, content in enumerate(text.split("\n"), 1)
-                             if slug in content and number < lesson.body_line), 2)
-                yield Problem(lesson.path, line, f"key term '{slug}' is not in the glossary",
-                              "E040", f"Did you mean '{guess[0]}'?" if guess else
-                              "Add it to curriculum/glossary.yml or fix the slug.")
+                line = next(
+                    (
+                        number
+                        for number, content in enumerate(text.split("\n"), 1)
+                        if slug in content and number < lesson.body_line
+                    ),
+                    2,
+                )
+                yield Problem(
+                    lesson.path,
+                    line,
+                    f"key term '{slug}' is not in the glossary",
+                    "E040",
+                    f"Did you mean '{guess[0]}'?"
+                    if guess
+                    else "Add it to curriculum/glossary.yml or fix the slug.",
+                )

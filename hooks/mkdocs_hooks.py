@@ -16,11 +16,17 @@ from mkdocs.structure.pages import Page
 from hooks.site import SiteBuild
 
 _build: SiteBuild | None = None
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"  # drafts show while authors preview, never on the public site
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
-    _build = SiteBuild.start(config)
+    _build = SiteBuild.start(config, include_drafts=_serving)
     return config
 
 

@@ -85,8 +85,11 @@ class DiscussionQuestions(Strict):
 
     def tiers(self) -> list[tuple[str, list[str]]]:
         """Non-empty tiers in teaching order, for renderers."""
-        named = [("Opening", self.opening), ("Analysis", self.analysis),
-                 ("Application", self.application)]
+        named = [
+            ("Opening", self.opening),
+            ("Analysis", self.analysis),
+            ("Application", self.application),
+        ]
         return [(name, items) for name, items in named if items]
 
     def count(self) -> int:
@@ -124,9 +127,7 @@ class LessonMeta(Strict):
     def _agenda_adds_up(self) -> LessonMeta:
         total = sum(segment.minutes for segment in self.agenda)
         if total != self.duration:
-            raise ValueError(
-                f"agenda minutes add up to {total}, but duration is {self.duration}"
-            )
+            raise ValueError(f"agenda minutes add up to {total}, but duration is {self.duration}")
         activity_ids = {activity.id for activity in self.activities}
         for segment in self.agenda:
             if segment.activity and segment.activity not in activity_ids:
@@ -188,7 +189,7 @@ class Lesson(BaseModel):
         """Words of explanatory prose, without facilitator blocks, notes or markup."""
         prose = re.sub(r"^!!! facilitator.*?(?=^\S|\Z)", "", self.body, flags=re.S | re.M)
         prose = re.sub(r"\[[^\]]*@[^\]]*\]", "", prose)
-        return len(re.findall(r"[A-Za-z0-9’']+", prose))
+        return len(re.findall(r"[A-Za-z0-9\u2019']+", prose))
 
 
 class Curriculum(BaseModel):
@@ -199,6 +200,16 @@ class Curriculum(BaseModel):
     course: Course
     lessons: dict[str, Lesson]
     glossary: dict[str, GlossaryTerm]
+
+    def published(self) -> Curriculum:
+        """The curriculum without draft lessons (and without tracks left empty by them)."""
+        lessons = {k: v for k, v in self.lessons.items() if v.meta.status is Status.PUBLISHED}
+        tracks = [
+            track.model_copy(update={"lessons": [i for i in track.lessons if i in lessons]})
+            for track in self.course.tracks
+        ]
+        course = self.course.model_copy(update={"tracks": [t for t in tracks if t.lessons]})
+        return self.model_copy(update={"course": course, "lessons": lessons})
 
     def track_lessons(self, track: Track) -> list[Lesson]:
         return [self.lessons[lesson_id] for lesson_id in track.lessons]

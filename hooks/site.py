@@ -39,7 +39,7 @@ class SiteBuild:
     pages: PageBuilder
 
     @classmethod
-    def start(cls, config: MkDocsConfig) -> SiteBuild:
+    def start(cls, config: MkDocsConfig, *, include_drafts: bool = False) -> SiteBuild:
         root = Path(config.config_file_path).resolve().parent
         settings = citation_settings(config)
         report = check_project(root, settings)

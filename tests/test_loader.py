@@ -46,8 +46,12 @@ def test_valid_fixture_loads(project: Path) -> None:
 
 
 def test_yaml_syntax_error_names_line_and_hints_at_quoting(project: Path) -> None:
-    edit(project, LESSON, 'title: "Organizing: a short fixture lesson"',
-         "title: Organizing: a short fixture lesson")
+    edit(
+        project,
+        LESSON,
+        'title: "Organizing: a short fixture lesson"',
+        "title: Organizing: a short fixture lesson",
+    )
     (message,) = problems(project)
     assert message.startswith(f"{LESSON}:3: YAML syntax error")
     with pytest.raises(SourceError) as caught:
@@ -81,11 +85,16 @@ def test_wrong_type_points_at_the_value(project: Path) -> None:
 
 
 def test_unknown_lesson_in_track(project: Path) -> None:
-    edit(project, "curriculum/course.yml", "lessons: [organizing-basics]",
-         "lessons: [organizing-basics, organising-basics]")
+    edit(
+        project,
+        "curriculum/course.yml",
+        "lessons: [organizing-basics]",
+        "lessons: [organizing-basics, organising-basics]",
+    )
     (message,) = problems(project)
-    assert message == "curriculum/course.yml:8: track 'short' names unknown lesson " \
-        "'organising-basics'"
+    assert (
+        message == "curriculum/course.yml:8: track 'short' names unknown lesson 'organising-basics'"
+    )
 
 
 def test_unknown_key_term(project: Path) -> None:
