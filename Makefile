@@ -40,10 +40,13 @@ build: $(INSTALL)
 check: install
 	$(BIN)/curriculum check
 
+# The site (with its packets) is built once; the site and browser tests share that build.
 test: install
 	$(BIN)/ruff check hooks tests tools bench
 	$(BIN)/ruff format --check hooks tests tools bench
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	@rm -rf .cache/test-site
+	$(BIN)/mkdocs build --strict --quiet --site-dir .cache/test-site
+	SITE_DIR=$(CURDIR)/.cache/test-site $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: install
 	$(BIN)/ruff check hooks tests tools bench
@@ -67,7 +70,7 @@ new-lesson: install
 
 # make packet LESSONS="what-is-organizing survival-programs" EDITION=facilitator PAPER=a4
 packet: install
-	$(BIN)/curriculum packet --lessons "$(LESSONS)" --edition "$(or $(EDITION),participant)" \
+	$(BIN)/curriculum packet custom $(LESSONS) --edition "$(or $(EDITION),participant)" \
 		--paper "$(or $(PAPER),letter)"
 
 bench: install

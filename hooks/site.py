@@ -8,6 +8,7 @@ before any page is written.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,12 @@ from mkdocs.structure.pages import Page
 
 from hooks.checks import check_project, format_problem
 from hooks.model import Curriculum
+from hooks.packets import PacketError, build_all
 from hooks.pages import PageBuilder
 from hooks.references import References
 
 log = logging.getLogger("mkdocs.plugins.curriculum")
+PACKET_CACHE = ".cache/packets"
 
 
 class BuildStopped(PluginError):
@@ -63,6 +66,8 @@ class SiteBuild:
         )
 
     def add_generated_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for name, path in self.build_packets().items():
+            files.append(File.generated(config, f"packets/{name}", abs_src_path=str(path)))
         generated = {
             "index.md": self.pages.home(),
             "glossary.md": self.pages.glossary(self.references.markdown_citation),
@@ -90,6 +95,21 @@ class SiteBuild:
             files.append(File.generated(config, src_uri, content=content))
         return files
 
+    def build_packets(self) -> dict[str, Path]:
+        """Render (or reuse from the cache) every packet; the pages then link them."""
+        if os.environ.get("PACKETS", "on").lower() in {"0", "off", "no", "false"}:
+            log.info("packets: skipped (PACKETS=off)")
+            return {}
+        cache = self.root / PACKET_CACHE
+        try:
+            result = build_all(
+                self.curriculum, self.root, cache / "published", cache, workers=os.cpu_count() or 2
+            )
+        except PacketError as error:
+            raise BuildStopped(f"a packet could not be made:\n  {error}") from None
+        self.pages.packets = result.links
+        return result.files
+
     def edit_url(self, page: Page) -> str | None:
         """Point 'edit this page' at the file a contributor really edits."""
         if not self.repository:
@@ -109,9 +129,6 @@ class SiteBuild:
         else:
             path = f"docs/{src}"
         return f"{self.repository.rstrip('/')}/edit/main/{path}" if path else None
-
-    def finish(self, config: MkDocsConfig) -> None:
-        """Nothing to do after the build yet; packets hook in here."""
 
 
 def navigation(curriculum: Curriculum, configured: Any) -> list[Any]:
