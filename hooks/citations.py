@@ -617,6 +617,8 @@ class _Writer:
         line_start = text.rfind("\n", 0, start) + 1
         if text[line_start:start].strip():
             start = len(text[:start].rstrip(" \t"))
+        elif _continues_paragraph(text, line_start):
+            start = len(text[:start].rstrip())  # a citation that starts a wrapped line
         after = text[end : end + 1]
         if after and after in _MOVABLE and text[end + 1 : end + 2] != after and not masked[end]:
             at = start
@@ -687,6 +689,14 @@ class _PrintWriter(_Writer):
         for start, end, label in self.page.refs:
             if label == note.label and self.page.definition_at(start) is None:
                 self.edits.append((start, end, self.open + self.bodies[label] + self.close))
+
+
+def _continues_paragraph(text: str, line_start: int) -> bool:
+    """Whether the line starting at ``line_start`` continues the paragraph above it."""
+    if line_start == 0:
+        return False
+    previous = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1]
+    return bool(previous.strip()) and not previous.lstrip().startswith(("#", "|", "```", "~~~"))
 
 
 def _apply(

@@ -497,3 +497,12 @@ def test_conversion_never_raises_except_for_unknown_keys(text: str, mode: str, i
         return
     for record in md.citation_notes:
         assert record.html
+
+
+def test_citation_at_the_start_of_a_wrapped_line_joins_the_sentence() -> None:
+    bib = Path(__file__).parent / "fixtures" / "bib"
+    source = next(bib.glob("*.bib"))
+    key = next(iter(Bibliography.load(source)))
+    md = markdown.Markdown(extensions=[CitationExtension(bibliography=str(source), cache_dir="")])
+    html = md.convert(f"People helped themselves\n[@{key}]. Then more.")
+    assert "themselves.<sup" in html
