@@ -1,0 +1,67 @@
+"""Layout: screenshots for people to look at, and what a machine can check about them.
+
+Screenshots go to test-artifacts/browser/ (git-ignored): home, a lesson on desktop (light and
+dark) and on a phone, search results, and a glossary tooltip. On a phone-sized screen no page
+may scroll sideways (wide tables must scroll inside their own box).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browserkit import MOBILE, full_track, goto, search
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+LESSON = f"lessons/{full_track()[0]}/"
+
+
+def test_screenshots(new_page: Any, artifacts: Path) -> None:
+    page = new_page(color_scheme="light")
+    goto(page, "")
+    page.screenshot(path=str(artifacts / "home.png"))
+    goto(page, LESSON)
+    page.screenshot(path=str(artifacts / "lesson-desktop.png"))
+    page.locator("article p abbr, article li abbr").first.hover()
+    page.locator(".md-tooltip2--active").first.wait_for(state="visible")
+    page.wait_for_timeout(400)  # the tooltip fades in
+    page.screenshot(path=str(artifacts / "glossary-tooltip.png"))
+    page.mouse.move(1, 1)
+    search(page, "mutual aid")
+    page.screenshot(path=str(artifacts / "search-results.png"))
+
+    dark = new_page(color_scheme="dark")
+    goto(dark, LESSON)
+    dark.screenshot(path=str(artifacts / "lesson-desktop-dark.png"))
+    goto(dark, "tracks/full-course/")
+    dark.screenshot(path=str(artifacts / "track-dark.png"), full_page=True)
+
+    phone = new_page(**MOBILE)
+    goto(phone, LESSON)
+    phone.screenshot(path=str(artifacts / "lesson-mobile.png"))
+    # A wide table (the session plan) on a phone: it must scroll inside its own box.
+    phone.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    table = phone.locator("article table").last
+    table.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "lesson-mobile-table.png"))
+    for name in ("home.png", "lesson-desktop.png", "search-results.png", "lesson-mobile.png"):
+        assert (artifacts / name).stat().st_size > 10_000
+
+
+def test_no_page_scrolls_sideways_on_a_phone(new_page: Any, pages: list[str]) -> None:
+    page = new_page(**MOBILE)
+    wide = {}
+    for path in pages:
+        goto(page, path, wait_until="load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > MOBILE["viewport"]["width"]:
+            culprits = page.evaluate(
+                """limit => [...document.querySelectorAll('article *')]
+                    .filter(e => e.getBoundingClientRect().right > limit + 1)
+                    .slice(0, 3).map(e => e.tagName + '.' + e.className)""",
+                MOBILE["viewport"]["width"],
+            )
+            wide[path or "/"] = (width, culprits)
+    assert wide == {}
