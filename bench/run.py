@@ -66,7 +66,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 QUERY = "workers"
-PANDOC_CHUNK = 25
+PANDOC_CHUNK = 10
 """Pages read by one Pandoc process when all pages would need too much memory."""
 # Site builds here leave packets out (PACKETS=off, see hooks/site.py): a synthetic curriculum
 # would mean thousands of PDFs, and the floor makes none. Packets are measured on their own.
@@ -368,8 +368,8 @@ def pandoc(v: Variants, work: Path, logs: Path, sample: int) -> dict[str, Any]:
     per_page = [run_child([*base, str(p)], p.parent, logs / "pandoc-page.log") for p in chosen]
     scale = len(inputs) / len(chosen)
     # One process reading many pages as one document needs a lot of memory: 3.2 GB RSS for
-    # 109 pages citing 1,000 entries, 18.6 GB for 110 pages citing 5,000 (measured). Above
-    # 1,000 entries or 110 pages, one process reads only the first PANDOC_CHUNK pages.
+    # 109 pages citing 1,000 entries, 10.8 GB for 25 and 18.6 GB for 110 pages citing 5,000
+    # (measured). Above 1,000 entries or 110 pages, it reads only the first PANDOC_CHUNK pages.
     small = len(inputs) <= 110 and v.project.entries <= 1000
     chunk = inputs if small else inputs[:PANDOC_CHUNK]
     whole = run_child([*base, *map(str, chunk)], chunk[0].parent, logs / "pandoc-all.log")
@@ -1220,12 +1220,16 @@ def notes(results: dict[str, Any]) -> list[str]:
                 f"{p['per_page_sampled']} evenly spread pages and scaled to all "
                 f"{p['pages']:,} pages."
             )
+    memory = "; ".join(
+        f"{s['pandoc']['one_rss'] / 1024:.1f} GB for {s['pandoc']['one_pages']} pages citing "
+        f"{s['entries']:,} entries"
+        for s in sizes
+    )
     out.append(
         "Pandoc's one-process run reads its pages as one document, so note numbering and "
         "footnote labels run on across pages; it shows the per-process cost only. Its memory "
-        "grows with pages × entries (3.2 GB for 109 pages citing 1,000 entries; 18.6 GB for "
-        "110 pages citing 5,000, measured), so above 1,000 entries it reads only "
-        f"{PANDOC_CHUNK} pages."
+        f"grows steeply ({memory}; an earlier run took 18.6 GB for 110 pages citing 5,000), "
+        "so above 1,000 entries or 110 pages it reads only the first few pages."
     )
     out.append(
         "Site builds run with `PACKETS=off` (no PDFs): the floor makes none, and a synthetic "

@@ -517,7 +517,8 @@ class Bibliography(Mapping[str, Entry]):
             stat = path.stat()
         except OSError as exc:
             raise BibliographyError(path, 0, f"cannot read bibliography: {exc.strerror}") from exc
-        resolved, stamp = str(path.resolve()), (stat.st_mtime_ns, stat.st_size, str(cache_dir))
+        cache_key = str(Path(cache_dir).resolve()) if cache_dir else ""  # one memo per file
+        resolved, stamp = str(path.resolve()), (stat.st_mtime_ns, stat.st_size, cache_key)
         if resolved in cls._memo and cls._memo[resolved][0] == stamp:
             return cls._memo[resolved][1]
         data = path.read_bytes()

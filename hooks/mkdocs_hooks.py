@@ -21,7 +21,7 @@ _serving = False
 
 def on_startup(command: str, dirty: bool) -> None:
     global _serving
-    _serving = command == "serve"  # drafts show while authors preview, never on the public site
+    _serving = command == "serve"  # previews show drafts and skip packets; builds never
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

@@ -40,6 +40,7 @@ class SiteBuild:
     references: References
     repository: str
     pages: PageBuilder
+    serving: bool = False
 
     @classmethod
     def start(cls, config: MkDocsConfig, *, include_drafts: bool = False) -> SiteBuild:
@@ -97,8 +98,9 @@ class SiteBuild:
 
     def build_packets(self) -> dict[str, Path]:
         """Render (or reuse from the cache) every packet; the pages then link them."""
-        if os.environ.get("PACKETS", "on").lower() in {"0", "off", "no", "false"}:
-            log.info("packets: skipped (PACKETS=off)")
+        default = "off" if self.serving else "on"  # a live preview must rebuild in a second
+        if os.environ.get("PACKETS", default).lower() in {"0", "off", "no", "false"}:
+            log.info("packets: skipped (make build renders them; PACKETS=on to preview them)")
             return {}
         cache = self.root / PACKET_CACHE
         try:
