@@ -744,7 +744,8 @@ def fmt_s(seconds: float) -> str:
 def render(results: dict[str, Any]) -> tuple[str, str]:
     """(Markdown table of figures, Markdown table of targets)."""
     sizes = results["sizes"]
-    head = "| | " + " | ".join(f"N = {s['lessons']:,}, M = {s['entries']:,}" for s in sizes) + " |"
+    labels = [f"N = {s['lessons']:,}, M = {s['entries']:,}" for s in sizes]
+    head = "| Measure | " + " | ".join(labels) + " |"
     rule = "| --- |" + " --- |" * len(sizes)
     rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
         ("runs (builds)", lambda s: str(s["runs"])),
@@ -944,7 +945,7 @@ def fmt_bytes(count: float) -> str:
 def search_table(s: dict[str, Any]) -> str:
     return "\n".join(
         [
-            "| | Material (lunr) | Pagefind 1.5.2 |",
+            "| Measure | Material (lunr) | Pagefind 1.5.2 |",
             "| --- | --- | --- |",
             f"| index on disk | {fmt_bytes(s['material_bytes'])} "
             f"({fmt_bytes(s['material_gzip'])} gzip), 1 file | "
@@ -1051,7 +1052,7 @@ def write_page(results: dict[str, Any], figures: str, goals: str) -> None:
             f"`hooks.packets.build_all` on the real curriculum, {p['specs']} single-lesson "
             f"packets (standard style, Letter) of the {p['total_specs']} that the site builds:",
             "",
-            "| | pages | time | ms per page | pages per second |",
+            "| Packet set | pages | time | ms per page | pages per second |",
             "| --- | --- | --- | --- | --- |",
         ]
         for workers in (1, 2):

@@ -155,5 +155,5 @@ def wait_in_viewport(locator: Any, inside: bool = True) -> None:
             return seen === inside;
         }""",
         arg=[locator.element_handle(), inside],
-        timeout=5_000,
+        timeout=15_000,
     )
