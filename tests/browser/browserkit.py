@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium. CHROMIUM_PATH may point elsewhere (e.g. /usr/bin/google-chrome on a CI
+# image that has Chrome but no Debian Chromium); nothing is ever downloaded.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -147,13 +150,22 @@ def visible_tooltip_text(page: Any) -> str:
 
 def wait_in_viewport(locator: Any, inside: bool = True) -> None:
     """Wait until the element is (or, with ``inside=False``, is not) in the viewport; jumps to
-    an anchor may scroll smoothly."""
-    locator.page.wait_for_function(
-        """([element, inside]) => {
-            const box = element.getBoundingClientRect();
-            const seen = box.bottom > 0 && box.top < window.innerHeight && box.height > 0;
-            return seen === inside;
-        }""",
-        arg=[locator.element_handle(), inside],
-        timeout=15_000,
-    )
+    an anchor may scroll smoothly. On timeout, say where the element and the page were."""
+    check = """([element, inside]) => {
+        const box = element.getBoundingClientRect();
+        const seen = box.bottom > 0 && box.top < window.innerHeight && box.height > 0;
+        return seen === inside;
+    }"""
+    try:
+        locator.page.wait_for_function(
+            check, arg=[locator.element_handle(), inside], timeout=15_000
+        )
+    except Exception as error:  # Playwright's TimeoutError; playwright is imported lazily
+        where = locator.evaluate(
+            """element => ({top: element.getBoundingClientRect().top,
+                            bottom: element.getBoundingClientRect().bottom,
+                            scrollY: window.scrollY, height: window.innerHeight,
+                            url: location.href})"""
+        )
+        state = "into" if inside else "out of"
+        raise AssertionError(f"element never came {state} the viewport: {where}") from error

@@ -46,36 +46,55 @@ def test_lesson_order_in_the_navigation_follows_the_full_track(new_page: Any) ->
 def test_the_mobile_drawer_reaches_every_lesson(new_page: Any, artifacts: Any) -> None:
     page = new_page(**MOBILE)
     goto(page, "")
-    drawer = page.locator(DRAWER_BUTTON)
     nav = page.locator(PRIMARY_NAV).first
-    assert not nav.is_visible() or not _on_screen(nav), "the drawer is open before tapping"
-    drawer.click()
+    assert not _on_screen(nav), "the drawer is open before tapping"
+    _open_drawer(page)
     nav.get_by_role("link", name="Sessions", exact=True).click()
     page.wait_for_url(re.compile(r"/lessons/"))
     reached = []
     for lesson_id in expected_order():
         title = title_of(lesson_id)
         if not page.url.endswith(f"/lessons/{lesson_id}/"):
-            drawer.click()
-            link = nav.get_by_role("link", name=title, exact=True).filter(visible=True)
-            assert _on_screen(link.first), f"{title} is not on screen in the open drawer"
+            _open_drawer(page)
+            link = nav.get_by_role("link", name=title, exact=True).filter(visible=True).first
+            link.scroll_into_view_if_needed()
+            _wait_on_screen(link, f"{title} is not on screen in the open drawer")
             if lesson_id == "capstone-campaign":
                 page.screenshot(path=str(artifacts / "mobile-drawer.png"))
-            link.first.click()
+            link.click()
             page.wait_for_url(re.compile(f"/lessons/{lesson_id}/$"))
+        # Instant navigation swaps the page in after the address changes: wait for the new
+        # heading, and for the drawer to close, before tapping the menu button again.
+        page.locator("article h1").filter(has_text=title).wait_for()
+        page.wait_for_function("!document.getElementById('__drawer').checked")
         assert heading(page) == title
         reached.append(lesson_id)
     assert reached == expected_order()
 
 
+ON_SCREEN = """element => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && box.left >= 0 && box.right <= window.innerWidth
+        && box.bottom > 0 && box.top < window.innerHeight;
+}"""
+
+
 def _on_screen(locator: Any) -> bool:
-    return locator.evaluate(
-        """element => {
-            const box = element.getBoundingClientRect();
-            return box.width > 0 && box.right > 0 && box.left < window.innerWidth
-                && box.bottom > 0 && box.top < window.innerHeight;
-        }"""
-    )
+    return locator.evaluate(ON_SCREEN)
+
+
+def _open_drawer(page: Any) -> None:
+    page.locator(DRAWER_BUTTON).click()
+    page.wait_for_function("document.getElementById('__drawer').checked")
+
+
+def _wait_on_screen(locator: Any, message: str) -> None:
+    """The drawer slides in: wait until the element lies fully inside the screen's width."""
+    try:
+        locator.page.wait_for_function(ON_SCREEN, arg=locator.element_handle(), timeout=10_000)
+    except Exception as error:  # Playwright's TimeoutError; playwright is imported lazily
+        box = locator.evaluate("e => JSON.stringify(e.getBoundingClientRect())")
+        raise AssertionError(f"{message}: {box}, url {locator.page.url}") from error
 
 
 def _scheme(page: Any) -> str:

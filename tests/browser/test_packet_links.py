@@ -78,6 +78,11 @@ def test_every_packet_link_returns_a_pdf(
     links = packet_links(site_dir, base_url, pages)
     if (site_dir / "packets").is_dir():
         assert links, "the site has a packets/ folder but no page links a packet"
+        on_disk = {
+            urljoin(base_url, pdf.relative_to(site_dir).as_posix())
+            for pdf in (site_dir / "packets").rglob("*.pdf")
+        }
+        assert sorted(on_disk - set(links)) == [], "packets that no page links"
     request = new_page().request
     problems = []
     for url, linked_from in sorted(links.items()):
