@@ -238,6 +238,7 @@ def prepare(project: Project, work: Path) -> Variants:
         }
     raw = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     raw.pop("hooks", None)
+    raw.pop("watch", None)  # the floor has no curriculum/ to watch
     raw["nav"] = nav
     raw["theme"]["custom_dir"] = str(ROOT / "hooks" / "overrides")
     raw["markdown_extensions"] = [
