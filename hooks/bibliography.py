@@ -188,6 +188,11 @@ _CONTROL_SYMBOLS = {  # \, is a thin space; \- and \/ are typesetting hints with
 # fmt: on
 
 
+_LATEX_MARKUP = re.compile(r"\\|--|~|``|''|[?!]`|,,")
+"""What latexcodec would change: commands, dash and quote ligatures, ties. Plain text (most
+fields, including hyphens and apostrophes) skips the codec, which tokenises every character."""
+
+
 def decode_latex(value: str) -> Rich:
     """Decode a BibTeX field to styled Unicode.
 
@@ -200,7 +205,7 @@ def decode_latex(value: str) -> Rich:
 
     import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 
-    text = codecs.decode(value, "ulatex") if any(c in value for c in "\\-~`'") else value
+    text = codecs.decode(value, "ulatex") if _LATEX_MARKUP.search(value) else value
     tokens = list(_TOKEN.finditer(text))
     runs, _ = _parse_latex(tokens, 0, em=False, sc=False, quotes=0, closing=False)
     return _smart_quotes(Rich(tuple(runs)))
@@ -483,9 +488,13 @@ class Bibliography(Mapping[str, Entry]):
     _memo: ClassVar[dict[str, tuple[tuple[int, int, str], Bibliography]]] = {}
     """Per resolved path: the file's (mtime, size, cache_dir) when loaded, and the result."""
 
-    def __init__(self, path: str, entries: dict[str, Entry]) -> None:
+    def __init__(
+        self, path: str, entries: dict[str, Entry], digest: str = "", cache_dir: str = ""
+    ) -> None:
         self.path = path
         self.entries = entries
+        self.digest = digest  # of the file's bytes; empty when parsed from a string
+        self.cache_dir = cache_dir  # where on-disk caches for this file go; empty for none
 
     def __getitem__(self, key: str) -> Entry:
         return self.entries[key]
@@ -534,7 +543,7 @@ class Bibliography(Mapping[str, Entry]):
             records = _parse(text, str(path))
             if cache_file:
                 _write_cache(cache_file, records)
-        bibliography = cls(str(path), _entries(records))
+        bibliography = cls(str(path), _entries(records), digest, str(cache_dir or ""))
         cls._memo[resolved] = (stamp, bibliography)
         return bibliography
 

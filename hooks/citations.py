@@ -48,6 +48,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from hooks.bibliography import Bibliography
 from hooks.chicago import EDITIONS, Edition, Form, Locator, NoteItem, parse_locator, style
+from hooks.formatted import Formatted
 
 KEY = r"\w(?:\w|[:.#$%&+?<>~/-](?=\w))*"
 """Pandoc's citation key: a letter, digit or _, then those or single internal punctuation."""
@@ -586,7 +587,14 @@ class _CitationPreprocessor(Preprocessor):
             # "Ibid." alone already means "same page"; "Morrison, 18." repeats it.
             locator = None if form is Form.IBID and position is Position.IBID else cite.locator
             items.append(NoteItem(bibliography[cite.key], form, locator, cite.prefix, cite.suffix))
-        html = chicago.note(items, sentence=citation.footnote is None)
+        sentence = citation.footnote is None
+        memo_key = repr((sentence, [
+            (item.entry.key, item.form.value, item.locator, item.prefix, item.suffix)
+            for item in items
+        ]))  # fmt: skip
+        html = Formatted.of(bibliography, chicago.edition).get(
+            memo_key, lambda: chicago.note(items, sentence=sentence)
+        )
         return html, tuple(forms)
 
 

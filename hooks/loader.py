@@ -7,6 +7,7 @@ Every problem becomes a :class:`SourceError` that names the file and line, so co
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,13 @@ from hooks.model import Course, Curriculum, GlossaryTerm, Lesson, LessonMeta
 
 FENCE = "---"
 FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=4096)
+def compose(text: str) -> yaml.Node | None:
+    """Parse YAML text to a node tree, remembered: the loader and the checks both need the
+    tree of every front matter, and parsing it once halves that work. Raises YAMLError."""
+    return yaml.compose(text, Loader=FastLoader)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,11 @@ def read_text(path: Path, root: Path) -> str:
 
 
 def display_path(path: Path, root: Path) -> str:
+    if ".." not in path.parts:
+        try:  # the usual case, a file found under root: no need to ask the file system
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -103,7 +116,7 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
 def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
     """Parse YAML once (C parser when available), returning the data and its node tree."""
     try:
-        node = yaml.compose(text, Loader=FastLoader)
+        node = compose(text)
         data = FastLoader("").construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

@@ -41,3 +41,8 @@ def on_page_context(
     assert _build is not None
     page.edit_url = _build.edit_url(page)
     return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if _build is not None:
+        _build.finish()

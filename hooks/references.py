@@ -14,6 +14,7 @@ from functools import cached_property
 from hooks.bibliography import Bibliography
 from hooks.chicago import Chicago, Edition, style
 from hooks.citations import cited_keys, number_notes
+from hooks.formatted import Formatted
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,25 @@ class References:
     def chicago(self) -> Chicago:
         return style(self.edition)
 
+    @cached_property
+    def formatted(self) -> Formatted:
+        return Formatted.of(self.bibliography, self.edition)
+
     def entry_html(self, key: str) -> str:
-        """The Chicago bibliography entry of ``key`` (memoised: entries repeat across pages)."""
+        """The Chicago bibliography entry of ``key`` (remembered across pages and builds)."""
         if key not in self._html:
-            self._html[key] = self.chicago.bibliography_entry(self.bibliography[key])
+            self._html[key] = self.formatted.get(
+                f"entry\0{key}", lambda: self.chicago.bibliography_entry(self.bibliography[key])
+            )
         return self._html[key]
+
+    def sort_key(self, key: str) -> tuple[str, str, int]:
+        """Where ``key`` goes in an alphabetical list (remembered across builds)."""
+        return tuple(  # type: ignore[return-value]  (JSON keeps tuples as lists)
+            self.formatted.get(
+                f"sort\0{key}", lambda: self.chicago.sort_key(self.bibliography[key])
+            )
+        )
 
     @staticmethod
     def cited_keys(markdown: str) -> list[str]:
@@ -65,7 +80,7 @@ class References:
                     uses.setdefault(key, []).append(Use(href, f"{title}, note {note.number}"))
         keys = sorted(
             (key for key in uses if key in self.bibliography),
-            key=lambda key: self.chicago.sort_key(self.bibliography[key]),
+            key=self.sort_key,
         )
         return [
             {"anchor": f"ref-{key}", "html": self.entry_html(key), "citations": uses[key]}

@@ -19,14 +19,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from hooks.checks import check_project, format_problem
+from hooks.check_cache import checked
+from hooks.checks import format_problem
+from hooks.formatted import Formatted
 from hooks.model import Curriculum
-from hooks.packets import PacketError, build_all
 from hooks.pages import PageBuilder
 from hooks.references import References
 
 log = logging.getLogger("mkdocs.plugins.curriculum")
 PACKET_CACHE = ".cache/packets"
+CHECKS_CACHE = ".cache/checks"
 
 
 class BuildStopped(PluginError):
@@ -46,7 +48,7 @@ class SiteBuild:
     def start(cls, config: MkDocsConfig, *, include_drafts: bool = False) -> SiteBuild:
         root = Path(config.config_file_path).resolve().parent
         settings = citation_settings(config)
-        report = check_project(root, settings)
+        report = checked(root, settings, root / CHECKS_CACHE)
         for warning in report.warnings:
             log.warning(format_problem(warning))
         if report.errors:
@@ -102,6 +104,8 @@ class SiteBuild:
         if os.environ.get("PACKETS", default).lower() in {"0", "off", "no", "false"}:
             log.info("packets: skipped (make build renders them; PACKETS=on to preview them)")
             return {}
+        from hooks.packets import PacketError, build_all  # WeasyPrint: only when packets are on
+
         cache = self.root / PACKET_CACHE
         try:
             result = build_all(
@@ -111,6 +115,10 @@ class SiteBuild:
             raise BuildStopped(f"a packet could not be made:\n  {error}") from None
         self.pages.packets = result.links
         return result.files
+
+    def finish(self) -> None:
+        """After a successful build: keep this build's formatted citations for the next."""
+        Formatted.save_all()
 
     def edit_url(self, page: Page) -> str | None:
         """Point 'edit this page' at the file a contributor really edits."""

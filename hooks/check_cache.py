@@ -1,0 +1,101 @@
+"""Skip the source checks when nothing they read has changed since a clean run.
+
+Every build starts with :func:`hooks.checks.check_project`; on a large curriculum that is a good
+part of the build. Like ruff's or mypy's cache, the report is stored under a digest of
+everything the checks read (sources, the names of files pages may link to, the settings and
+the checks' own code), and reused only when that digest matches. Only reports without errors are
+stored, so a broken source is always checked, and reported, afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from hooks.checks import Report, check_project
+from hooks.loader import Problem, SourceError, load_curriculum
+
+log = logging.getLogger("mkdocs.plugins.curriculum")
+CACHE_FORMAT = 1
+"""Bump when the stored report changes shape."""
+CHECK_CODE = (
+    "bibliography.py",
+    "check_cache.py",
+    "checks.py",
+    "citations.py",
+    "loader.py",
+    "model.py",
+)
+"""The modules whose code decides what the checks report."""
+
+
+def checked(root: Path, settings: Mapping[str, Any], cache_dir: Path) -> Report:
+    """:func:`check_project` through a cache in ``cache_dir`` (created when needed)."""
+    cache_file = cache_dir / f"checks-{inputs_digest(root, settings)}-v{CACHE_FORMAT}.json"
+    report = _reuse(cache_file, root, settings)
+    if report is not None:
+        return report
+    report = check_project(root, settings)
+    if report.ok:
+        _store(cache_file, report)
+    return report
+
+
+def inputs_digest(root: Path, settings: Mapping[str, Any]) -> str:
+    """A digest of every input of the checks: the text of the sources (lessons, course,
+    glossary, bibliography, Markdown pages), the names of every file under ``docs/`` (links
+    may point at them), the check settings and the checks' code."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
+    bibliography = root / settings.get("bibliography", "bibliography.bib")
+    code = [Path(__file__).parent / name for name in CHECK_CODE]
+    sources = [bibliography, *sorted((root / "curriculum").rglob("*")), *code]
+    docs = root / "docs"
+    for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
+        digest.update(b"\0name\0" + path.relative_to(root).as_posix().encode())
+        if path.suffix == ".md":
+            sources.append(path)
+    for path in sources:
+        if path.is_file():
+            digest.update(b"\0file\0" + str(path).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _reuse(cache_file: Path, root: Path, settings: Mapping[str, Any]) -> Report | None:
+    """The stored report with freshly loaded sources, or None when there is none to reuse."""
+    try:
+        stored = json.loads(cache_file.read_text(encoding="utf-8"))
+        problems = [Problem(**fields) for fields in stored["problems"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    from hooks.bibliography import Bibliography, BibliographyError
+
+    cache = settings.get("cache_dir", ".cache/bibliography")
+    try:
+        curriculum = load_curriculum(root)
+        bibliography = Bibliography.load(
+            root / settings.get("bibliography", "bibliography.bib"), root / cache if cache else None
+        )
+    except (SourceError, BibliographyError, OSError):
+        return None  # cannot happen for unchanged inputs; check afresh to report it properly
+    return Report(problems, curriculum, bibliography, stored["files"])
+
+
+def _store(cache_file: Path, report: Report) -> None:
+    payload = {"problems": [asdict(problem) for problem in report.problems], "files": report.files}
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache_file.parent.glob("checks-*.json"):
+            old.unlink(missing_ok=True)  # one report per project: the newest
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(payload), encoding="utf-8")
+        os.replace(tmp, cache_file)
+    except OSError as error:
+        log.warning("could not write the checks cache %s: %s", cache_file, error)
