@@ -1,0 +1,74 @@
+"""Glossary terms are marked where they first appear on a page, never in headings or links."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+
+GLOSSARY = """\
+- term: mutual aid
+  slug: mutual-aid
+  definition: People meeting each other's needs together.
+- term: dual power
+  slug: dual-power
+  aliases: [counter-power]
+  definition: Building institutions that can replace the state's.
+"""
+
+
+@pytest.fixture
+def convert(tmp_path: Path):
+    path = tmp_path / "glossary.yml"
+    path.write_text(GLOSSARY, encoding="utf-8")
+
+    def run(text: str) -> str:
+        md = markdown.Markdown(
+            extensions=["hooks.glossary"],
+            extension_configs={"hooks.glossary": {"glossary": str(path)}},
+        )
+        return md.convert(text)
+
+    return run
+
+
+def marked(html: str) -> list[str]:
+    return re.findall(r"<abbr title=\"[^\"]+\">([^<]+)</abbr>", html)
+
+
+def plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_only_the_first_occurrence_of_each_term_is_marked(convert) -> None:
+    html = convert(
+        "Mutual aid grows in crises. Later, mutual aid fades.\n\n"
+        "- mutual aid again, and dual power once\n- dual power twice\n"
+    )
+    assert marked(html) == ["Mutual aid", "dual power"]
+    assert plain(html).count("mutual aid") == 2 and plain(html).count("dual power") == 2
+
+
+def test_aliases_are_terms_of_their_own(convert) -> None:
+    assert marked(convert("Dual power and counter-power.")) == ["Dual power", "counter-power"]
+
+
+def test_headings_and_links_stay_plain_and_the_body_keeps_the_mark(convert) -> None:
+    html = convert(
+        "## What mutual aid means\n\n[mutual aid network](https://example.org/)"
+        " then mutual aid in a sentence.\n"
+    )
+    assert "<h2>What mutual aid means</h2>" in html
+    assert '<a href="https://example.org/">mutual aid network</a>' in html
+    assert marked(html) == ["mutual aid"]
+    assert html.index("<abbr") > html.index("</a>")
+
+
+def test_text_around_unmarked_terms_is_kept_in_order(convert) -> None:
+    text = "First mutual aid, *then* mutual aid, then mutual aid **again** and mutual aid."
+    html = convert(text)
+    assert marked(html) == ["mutual aid"]
+    without = markdown.Markdown().convert(text)
+    assert plain(html) == plain(without)
