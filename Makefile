@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 INSTALL ?= install   # tests that reuse an existing environment run `make build INSTALL=`
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install serve build check test test-browser lint format lock fonts new-lesson packet bench clean
+.PHONY: help install serve build check test lint format lock fonts new-lesson packet bench clean
 
 help:
 	@echo "make serve   build and serve the site on http://127.0.0.1:8000 with live reload"
