@@ -27,12 +27,12 @@ CACHE_FORMAT = 1
 CHECK_CODE = (
     "bibliography.py",
     "check_cache.py",
-    "checks.py",
+    "checks",
     "citations.py",
     "loader.py",
     "model.py",
 )
-"""The modules whose code decides what the checks report."""
+"""The modules whose code decides what the checks report (a folder: every ``*.py`` in it)."""
 
 
 def checked(root: Path, settings: Mapping[str, Any], cache_dir: Path) -> Report:
@@ -54,7 +54,12 @@ def inputs_digest(root: Path, settings: Mapping[str, Any]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
     bibliography = root / settings.get("bibliography", "bibliography.bib")
-    code = [Path(__file__).parent / name for name in CHECK_CODE]
+    here = Path(__file__).parent
+    code = [
+        path
+        for name in CHECK_CODE
+        for path in ([here / name] if name.endswith(".py") else sorted((here / name).rglob("*.py")))
+    ]
     sources = [bibliography, *sorted((root / "curriculum").rglob("*")), *code]
     docs = root / "docs"
     for path in sorted(docs.rglob("*")) if docs.is_dir() else []:

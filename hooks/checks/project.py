@@ -1,0 +1,397 @@
+"""``check_project``: read every source, run the checks of each file, then the checks across
+files (citation keys against the bibliography, unused entries and glossary terms, prerequisite
+cycles, file names), with the site's pages and anchors that links may point at.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown.extensions.toc import slugify
+
+from hooks.checks.bibtex import BibScanner, _bibliography
+from hooks.checks.codes import GENERATED_PAGES, LESSON_TEMPLATE_ANCHORS, UNKNOWN_KEY_HINT
+from hooks.checks.loading import (
+    _clarify_empty,
+    _LessonText,
+    _load,
+    _read,
+    _read_lesson,
+    _refine,
+    _Scan,
+)
+from hooks.checks.markdown import Site, anchors_of, markdown_problems
+from hooks.checks.report import Report, _problem
+from hooks.checks.text import Lines, Source, _key_offset, find_citations, mask_code, unsafe_html
+from hooks.checks.yamlnodes import _compose, _get, _items, _scalar, _scalars
+from hooks.loader import Problem, display_path, read_text
+from hooks.model import Curriculum
+
+# --------------------------------------------------------------------------- the project
+
+
+def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -> Report:
+    """Check everything under ``root`` and return every problem found (never raises for bad
+    input).
+
+    ``settings`` may give ``bibliography`` (path of the .bib file, default
+    ``bibliography.bib``) and ``cache_dir`` (default ``.cache/bibliography``; ``None`` turns the
+    on-disk cache off), both relative to ``root``.
+    """
+    root = Path(root)
+    settings = dict(settings or {})
+    scan = _Scan(root)
+    report = Report()
+    problems: list[Problem] = []
+
+    curriculum = _load(root, problems)
+    problems = _clarify_empty(root, problems)
+    lesson_paths = sorted((root / "curriculum" / "lessons").glob("*.md"))
+    docs = root / "docs"
+    doc_paths = (
+        sorted(path for path in docs.rglob("*.md") if path.is_file()) if docs.is_dir() else []
+    )
+    bib_path = root / settings.get("bibliography", "bibliography.bib")
+    cache_setting = settings.get("cache_dir", ".cache/bibliography")
+    cache_dir = root / cache_setting if cache_setting else None
+
+    bib_source, report.bibliography = _bibliography(root, bib_path, cache_dir, scan, problems)
+    lessons = [_read_lesson(path, root, scan) for path in lesson_paths]
+    pages = [_read(path, root, scan, problems) for path in doc_paths]
+    site = _site(root, docs, doc_paths, pages, lessons, curriculum)
+
+    problems = _refine(problems, lessons, root)
+    if any(problem.code == "E040" for problem in problems):
+        scan.complete = False  # a mistyped key term would make its glossary term look unused
+    for lesson in lessons:
+        if lesson is not None:
+            problems += _lesson_problems(lesson, scan, site)
+    for path, page in zip(doc_paths, pages, strict=True):
+        if page is not None:
+            problems += _page_problems(page, path.relative_to(docs).as_posix(), scan, site)
+    problems += _yaml_file_problems(root / "curriculum" / "glossary.yml", root, scan, "glossary")
+    problems += _yaml_file_problems(root / "curriculum" / "course.yml", root, scan, "course")
+    problems += _citation_problems(scan)
+    problems += _prerequisite_cycles(curriculum, lessons)
+    problems += _unused(scan, bib_source, report.bibliography, root)
+    if curriculum is not None:
+        problems += _file_name_problems(curriculum)
+
+    report.problems = _unique(problems)
+    report.curriculum = curriculum
+    report.files = (
+        scan.files
+        + (1 if bib_path.exists() else 0)
+        + sum((root / "curriculum" / name).exists() for name in ("course.yml", "glossary.yml"))
+    )
+    return report
+
+
+def _unique(problems: Iterable[Problem]) -> list[Problem]:
+    seen: dict[tuple[Any, ...], Problem] = {}
+    for problem in problems:
+        seen.setdefault(
+            (problem.path, problem.line, problem.column, problem.code, problem.message), problem
+        )
+    return sorted(seen.values(), key=lambda p: (p.path, p.line, p.column, p.code))
+
+
+# --------------------------------------------------------------------------- per-file checks
+
+
+def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[Problem]:
+    source, text = lesson.source, lesson.source.text
+    page = f"lessons/{lesson.lesson_id}.md"
+    published = (_scalar(_get(lesson.node, "status")) or "published") != "draft"
+    for scalar in _scalars(lesson.node):
+        start = lesson.front_start + scalar.start_mark.index
+        raw = text[start : lesson.front_start + scalar.end_mark.index]
+        yield from unsafe_html(source, raw, start)
+        _collect_yaml_citations(scan, source, scalar.value, raw, start)
+        if published:
+            yield from _todo(source, raw, start)
+    for reading in _items(_get(lesson.node, "readings")):
+        key_node = _get(reading, "key")
+        key = _scalar(key_node)
+        if key_node is not None and key:
+            offset = lesson.front_start + key_node.start_mark.index
+            scan.citation_sites.append((source, offset, key, "reading"))
+    masked = mask_code(text)
+    body = masked[lesson.body_start :]
+    yield from unsafe_html(source, body, lesson.body_start)
+    _collect_citations(scan, source, text[lesson.body_start :], lesson.body_start)
+    if published:
+        yield from _todo(source, body, lesson.body_start)
+    yield from markdown_problems(source, masked, lesson.body_start, len(masked), page, site, 1)
+
+
+def _todo(source: Source, text: str, start: int) -> Iterator[Problem]:
+    for match in re.finditer(r"\bTODO\b", text):
+        yield source.problem(
+            start + match.start(),
+            "W080",
+            "placeholder 'TODO' in a published lesson",
+            "Finish the text, or set 'status: draft' until it is ready.",
+        )
+
+
+def _page_problems(page: Source, name: str, scan: _Scan, site: Site) -> Iterator[Problem]:
+    masked = mask_code(page.text)
+    start = 0
+    if page.text.startswith("---\n"):
+        closing = re.compile(r"^---[ \t]*$", re.M).search(page.text, 4)
+        if closing:
+            start = closing.end()
+    yield from unsafe_html(page, masked[start:], start)
+    _collect_citations(scan, page, page.text[start:], start)
+    yield from markdown_problems(page, masked, start, len(masked), name, site, 0)
+
+
+def _yaml_file_problems(path: Path, root: Path, scan: _Scan, kind: str) -> Iterator[Problem]:
+    try:
+        text = read_text(path, root)
+    except Exception:
+        return  # the loader reported it
+    source = Source(display_path(path, root), text, Lines(text))
+    node = _compose(text)
+    for scalar in _scalars(node):
+        start, end = scalar.start_mark.index, scalar.end_mark.index
+        yield from unsafe_html(source, text[start:end], start)
+        _collect_yaml_citations(scan, source, scalar.value, text[start:end], start)
+    if kind == "course":
+        source_node = _get(node, "source")
+        if _scalar(source_node):
+            scan.citation_sites.append(
+                (
+                    source,
+                    source_node.start_mark.index,  # type: ignore[union-attr]
+                    str(_scalar(source_node)),
+                    "source",
+                )
+            )
+        return
+    slugs: list[tuple[str, int]] = []
+    for item in _items(node):
+        source_node = _get(item, "source")
+        if _scalar(source_node):
+            scan.citation_sites.append(
+                (
+                    source,
+                    source_node.start_mark.index,  # type: ignore[union-attr]
+                    str(_scalar(source_node)),
+                    "source",
+                )
+            )
+        slug_node = _get(item, "slug")
+        if _scalar(slug_node):
+            slugs.append((str(_scalar(slug_node)), slug_node.start_mark.index))  # type: ignore[union-attr]
+    if scan.complete:
+        for slug, offset in slugs:
+            if slug not in scan.used_terms:
+                yield source.problem(
+                    offset,
+                    "W041",
+                    f"glossary term '{slug}' is not a key term of any lesson",
+                    "Add it to the 'key_terms' of the lessons that teach it, or "
+                    "remove it from the glossary.",
+                )
+
+
+def _collect_citations(scan: _Scan, source: Source, text: str, start: int) -> None:
+    for citation in find_citations(text):
+        scan.citation_sites.append((source, start + citation.start, citation.key, citation.kind))
+
+
+def _collect_yaml_citations(scan: _Scan, source: Source, value: str, raw: str, start: int) -> None:
+    """Citations in a YAML value, located in the file (the value may be folded or quoted)."""
+    if "@" not in value:
+        return
+    cursor = 0
+    for citation in find_citations(value):
+        at = _key_offset(raw, citation.key, cursor, len(raw))
+        cursor = at + 1
+        scan.citation_sites.append((source, start + at, citation.key, citation.kind))
+
+
+# --------------------------------------------------------------------------- across files
+
+
+def _citation_problems(scan: _Scan) -> Iterator[Problem]:
+    for source, offset, key, kind in scan.citation_sites:
+        known = scan.keys.get(key.casefold())
+        if kind == "bare":
+            if known == key:
+                scan.cited.add(key.casefold())
+                yield source.problem(
+                    offset,
+                    "W033",
+                    f"'@{key}' is not in square brackets, so it will print as plain text",
+                    f"Write [@{key}] (add a page: [@{key}, 16]).",
+                )
+            continue
+        if kind == "malformed":
+            if known or difflib.get_close_matches(key, list(scan.keys.values()), n=1):
+                yield source.problem(
+                    offset,
+                    "E034",
+                    "this looks like a citation but cannot be "
+                    "read as one, so it will print as written",
+                    "Write [@key] or [@key, 16]: a comma between the key and "
+                    "the page, a semicolon between sources, e.g. "
+                    "[see @spade2020, 16; also @firth2022].",
+                )
+            continue
+        if known == key:
+            scan.cited.add(key.casefold())
+            continue
+        if not scan.bib_ready:
+            continue
+        if known:
+            hint = f"Keys are case-sensitive: write '{known}'."
+            scan.cited.add(known.casefold())
+        else:
+            guess = difflib.get_close_matches(key, list(scan.keys.values()), n=1, cutoff=0.6)
+            hint = f"Did you mean '{guess[0]}'?" if guess else UNKNOWN_KEY_HINT
+            if guess:  # the entry is meant to be cited: do not also call it unused
+                scan.cited.add(guess[0].casefold())
+        if kind == "reading":
+            yield source.problem(
+                offset, "E031", f"reading key '{key}' is not in bibliography.bib", hint
+            )
+        elif kind == "source":
+            yield source.problem(offset, "E032", f"source '{key}' is not in bibliography.bib", hint)
+        else:
+            yield source.problem(offset, "E030", f"unknown citation key '@{key}'", hint)
+
+
+def _unused(scan: _Scan, scanner: BibScanner | None, loaded: Any, root: Path) -> Iterator[Problem]:
+    if scanner is None or not scan.complete or scanner.problems:
+        return
+    for entry in scanner.entries:
+        if entry.key.casefold() not in scan.cited:
+            yield scanner.source.problem(
+                entry.start,
+                "W064",
+                f"entry '{entry.key}' is not cited anywhere",
+                "Cite it in a lesson or page, or remove it.",
+            )
+
+
+def _prerequisite_cycles(
+    curriculum: Curriculum | None, lessons: list[_LessonText | None]
+) -> Iterator[Problem]:
+    graph: dict[str, list[str]] = {}
+    where: dict[str, _LessonText] = {}
+    for lesson in lessons:
+        if lesson is None:
+            continue
+        needs = [
+            str(_scalar(item))
+            for item in _items(_get(lesson.node, "prerequisites"))
+            if _scalar(item)
+        ]
+        graph[lesson.lesson_id] = needs
+        where[lesson.lesson_id] = lesson
+    reported: set[frozenset[str]] = set()
+    for start in sorted(graph):
+        path = _cycle_from(start, graph)
+        if path and frozenset(path) not in reported:
+            reported.add(frozenset(path))
+            lesson = where[start]
+            node = _get(lesson.node, "prerequisites")
+            offset = lesson.front_start + (node.start_mark.index if node is not None else 0)
+            yield lesson.source.problem(
+                offset,
+                "E011",
+                "prerequisites form a circle: " + " -> ".join([*path, path[0]]),
+                "A lesson cannot (indirectly) be its own prerequisite; "
+                "remove one of these prerequisites.",
+            )
+
+
+def _cycle_from(start: str, graph: dict[str, list[str]]) -> list[str] | None:
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        current, path = stack.pop()
+        for following in graph.get(current, []):
+            if following == start:
+                return path
+            if following not in seen and following in graph:
+                seen.add(following)
+                stack.append((following, [*path, following]))
+    return None
+
+
+def _file_name_problems(curriculum: Curriculum) -> Iterator[Problem]:
+    for lesson in curriculum.lessons.values():
+        stem = Path(lesson.path).stem
+        if stem != lesson.id:
+            yield _problem(
+                lesson.path,
+                2,
+                1,
+                "W005",
+                f"the file is named '{stem}.md' but the lesson id is '{lesson.id}'",
+                f"Rename the file to '{lesson.id}.md' so people can find it.",
+            )
+
+
+# --------------------------------------------------------------------------- the site
+
+
+def _site(
+    root: Path,
+    docs: Path,
+    doc_paths: list[Path],
+    pages: list[Source | None],
+    lessons: list[_LessonText | None],
+    curriculum: Curriculum | None,
+) -> Site:
+    anchors: dict[str, set[str] | None] = {name: None for name in GENERATED_PAGES}
+    for path, page in zip(doc_paths, pages, strict=True):
+        anchors[path.relative_to(docs).as_posix()] = (
+            anchors_of(mask_code(page.text)) if page else None
+        )
+    for path in (root / "curriculum" / "lessons").glob("*.md"):
+        anchors.setdefault(f"lessons/{path.stem}.md", None)
+    for lesson in lessons:
+        if lesson is None:
+            continue
+        ids = set(LESSON_TEMPLATE_ANCHORS)
+        ids |= anchors_of(mask_code(lesson.source.text)[lesson.body_start :])
+        title = _scalar(_get(lesson.node, "title"))
+        if title:
+            ids.add(slugify(title, "-"))
+        for activity in _items(_get(lesson.node, "activities")):
+            if _scalar(_get(activity, "id")):
+                ids.add(f"activity-{_scalar(_get(activity, 'id'))}")
+        for term in _items(_get(lesson.node, "key_terms")):
+            if _scalar(term):
+                ids.add(f"term-{_scalar(term)}")
+        anchors[f"lessons/{lesson.lesson_id}.md"] = ids
+    glossary = _compose(_quiet_read(root / "curriculum" / "glossary.yml", root))
+    if isinstance(glossary, yaml.SequenceNode):
+        anchors["glossary.md"] = {"glossary"} | {
+            str(_scalar(_get(item, "slug")))
+            for item in _items(glossary)
+            if _scalar(_get(item, "slug"))
+        }
+    any_track = True
+    if curriculum is not None:
+        any_track = False
+        for track in curriculum.course.tracks:
+            anchors[f"tracks/{track.id}.md"] = None
+    return Site(docs, anchors, any_track)
+
+
+def _quiet_read(path: Path, root: Path) -> str:
+    try:
+        return read_text(path, root)
+    except Exception:
+        return ""
