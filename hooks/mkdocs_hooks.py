@@ -2,17 +2,20 @@
 
 ``mkdocs.yml`` lists this file under ``hooks:``. Zensical ignores hooks, so nothing that a page
 needs in order to render correctly (citations, glossary tooltips) happens here: those are
-Markdown extensions. Hooks only glue the site together (generated pages, navigation, packets).
+Markdown extensions. Hooks only glue the site together (generated pages, navigation, packets,
+the search index).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from hooks.search import index_site
 from hooks.site import SiteBuild
 
 _build: SiteBuild | None = None
@@ -44,5 +47,6 @@ def on_page_context(
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    index_site(Path(config.site_dir))  # after every build, so `mkdocs serve` searches too
     if _build is not None:
         _build.finish()

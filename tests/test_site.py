@@ -1,9 +1,10 @@
-"""Build the real site once into a temporary folder and check what readers get."""
+"""Check what readers get from the real site, built once (the ``site`` fixture, conftest.py).
+
+The search index has its own tests in test_search.py.
+"""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
 import subprocess
@@ -17,23 +18,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("site")
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built site: ``SITE_DIR`` when `make test` built it already, else a fresh build."""
-    if os.environ.get("SITE_DIR"):
-        return Path(os.environ["SITE_DIR"])
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def course() -> dict:
@@ -117,17 +101,6 @@ def test_glossary_terms_become_tooltips(site: Path) -> None:
     assert any(
         title.replace("&#x27;", "'").replace("&quot;", '"') == definition for title in titles
     )
-
-
-def test_search_index_contains_objectives_and_glossary(site: Path) -> None:
-    index = json.loads((site / "search/search_index.json").read_text())
-    text = " ".join(doc["text"] for doc in index["docs"])
-    front = (ROOT / "curriculum/lessons/care-work.md").read_text().split("---")[1]
-    objective = yaml.safe_load(front)["objectives"][0]
-    assert " ".join(objective.split()[:6]) in text
-    locations = {doc["location"] for doc in index["docs"]}
-    assert any(location.startswith("glossary/") for location in locations)
-    assert any(location.startswith("bibliography/") for location in locations)
 
 
 class _Resources(HTMLParser):

@@ -1,13 +1,12 @@
-"""Helpers for the browser tests: paths, the curriculum sources, and the few Material selectors.
+"""Helpers for the browser tests: paths, the curriculum sources, and the few theme selectors.
 
-Every selector that depends on Material's DOM lives here, so a theme change (or a move to
-Zensical, whose search UI differs) means editing one file.
+Every selector that depends on Material's DOM or on Pagefind's search UI lives here, so a
+theme change (or a move to Zensical) means editing one file.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 from pathlib import Path
@@ -33,10 +32,15 @@ AXE_JS = ROOT / "node_modules/axe-core/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 MOBILE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 
+# Search: Pagefind's Component UI (button in the header, dialog; hooks/overrides/)
+SEARCH_BUTTON = ".md-header pagefind-modal-trigger button"
+SEARCH_DIALOG = "dialog.pf-modal"
+SEARCH_INPUT = "dialog.pf-modal input.pf-input"
+SEARCH_RESULT = "dialog.pf-modal li.pf-result"
+SEARCH_RESULT_LINK = "dialog.pf-modal a.pf-result-link"
+SEARCH_SECTION_LINK = "dialog.pf-modal a.pf-heading-link"  # a heading inside a result page
+SEARCH_META = "dialog.pf-modal .pf-summary"  # "3 results for …", "No results for …"
 # Material selectors
-SEARCH_INPUT = "input.md-search__input"
-SEARCH_RESULT_LINK = ".md-search-result__item > a.md-search-result__link"
-SEARCH_META = ".md-search-result__meta"
 ACTIVE_TOOLTIP = ".md-tooltip2--active"
 PRIMARY_NAV = "nav.md-nav--primary"
 DRAWER_BUTTON = 'label.md-header__button[for="__drawer"]'
@@ -54,6 +58,11 @@ def site_pages(site: Path) -> list[str]:
     return paths
 
 
+def page_file(site: Path, path: str) -> Path:
+    """The HTML file behind a URL path from :func:`site_pages`."""
+    return site / (path + "index.html" if path == "" or path.endswith("/") else path)
+
+
 def plain_text(markup: str) -> str:
     """Markup to lower-case plain text with single spaces."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split()).lower()
@@ -64,16 +73,25 @@ def squash(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
+ARTICLE = re.compile(r"<article\b[^>]*\bdata-pagefind-body\b[^>]*>(.*?)</article>", re.S)
+SECTION = re.compile(r'<h2 id="([^"]+)"')
+
+
 def search_documents(site: Path) -> list[tuple[str, str]]:
-    """(location, plain text) of every document in Material's search index."""
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    return [
-        (
-            doc["location"],
-            plain_text(f"{doc['title']} {doc['text']} {' '.join(doc.get('tags', []))}"),
-        )
-        for doc in index["docs"]
-    ]
+    """(location, plain text) of what search indexes: the article of every page marked with
+    ``data-pagefind-body``, cut into sections at its ``h2`` headings, as Pagefind cuts results
+    into sub-results. Locations look like ``lessons/care-work/#key-terms``; the text before
+    the first heading is ``lessons/care-work/``."""
+    documents = []
+    for path in site_pages(site):
+        found = ARTICLE.search(page_file(site, path).read_text(encoding="utf-8"))
+        if found is None:
+            continue
+        article = found[1]
+        cuts = [(0, "")] + [(m.start(), f"#{m[1]}") for m in SECTION.finditer(article)]
+        for (start, anchor), (end, _) in zip(cuts, [*cuts[1:], (len(article), "")], strict=True):
+            documents.append((path + anchor, plain_text(article[start:end])))
+    return documents
 
 
 def documents_matching(documents: list[tuple[str, str]], word: str) -> set[str]:
@@ -133,13 +151,53 @@ def goto(page: Any, path: str, wait_until: str = "networkidle") -> Any:
     return response
 
 
+def open_search(page: Any) -> None:
+    """Open the search dialog with the button in the header, as a reader would."""
+    page.locator(SEARCH_BUTTON).click()
+    page.locator(SEARCH_INPUT).wait_for(state="visible")
+    page.wait_for_function(
+        "selector => document.activeElement === document.querySelector(selector)", arg=SEARCH_INPUT
+    )
+
+
 def search(page: Any, query: str) -> list[str]:
-    """Type a query into Material's search box like a person would and return the result
-    links (absolute URLs). ``fill()`` does not trigger Material's search; typing does."""
-    page.locator(SEARCH_INPUT).click()
+    """Open search, type a query like a person would and return the result links (one per
+    page, as written in the page: paths from the server root, e.g. ``/glossary/?highlight=…``).
+
+    Pagefind fills in a result only once it scrolls into view, so the results are scrolled
+    through until every one has its link."""
+    open_search(page)
+    page.locator(SEARCH_INPUT).fill("")  # the dialog keeps an earlier query
     page.keyboard.type(query, delay=25)
+    search_summary(page, query)  # the results of the whole query, not of its first letters
     page.locator(SEARCH_RESULT_LINK).first.wait_for(state="visible")
-    return [link.get_attribute("href") or "" for link in page.locator(SEARCH_RESULT_LINK).all()]
+    return all_result_links(page)
+
+
+def all_result_links(page: Any) -> list[str]:
+    """Scroll the results until Pagefind has filled in every one, then back to the top;
+    return their links."""
+    page.wait_for_function(
+        """([result, link]) => {
+            const waiting = [...document.querySelectorAll(result)]
+                .filter(item => !item.querySelector(link));
+            waiting[0]?.scrollIntoView({block: "center"});
+            return waiting.length === 0;
+        }""",
+        arg=[SEARCH_RESULT, "a.pf-result-link"],
+    )
+    page.locator("dialog.pf-modal .pf-modal-body").evaluate("body => body.scrollTo(0, 0)")
+    links = page.locator(SEARCH_RESULT_LINK)
+    return [link.get_attribute("href") or "" for link in links.all()]
+
+
+def search_summary(page: Any, query: str) -> str:
+    """The dialog's summary once Pagefind has answered ``query`` ("3 results for …", "No
+    results for …") and filled in the list."""
+    summary = page.locator(SEARCH_META).filter(has_text=query)
+    summary.wait_for(state="visible")
+    page.locator("dialog.pf-modal ul.pf-results[aria-busy=false]").wait_for(state="attached")
+    return " ".join(summary.inner_text().split())
 
 
 def visible_tooltip_text(page: Any) -> str:

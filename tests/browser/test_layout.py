@@ -1,8 +1,8 @@
 """Layout: screenshots for people to look at, and what a machine can check about them.
 
 Screenshots go to test-artifacts/browser/ (git-ignored): home, a lesson on desktop (light and
-dark) and on a phone, search results, and a glossary tooltip. On a phone-sized screen no page
-may scroll sideways (wide tables must scroll inside their own box).
+dark) and on a phone, search results (light, dark, phone), and a glossary tooltip. On a
+phone-sized screen no page may scroll sideways (wide tables must scroll inside their own box).
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ def test_screenshots(new_page: Any, artifacts: Path) -> None:
     dark = new_page(color_scheme="dark")
     goto(dark, LESSON)
     dark.screenshot(path=str(artifacts / "lesson-desktop-dark.png"))
+    search(dark, "mutual aid")
+    dark.screenshot(path=str(artifacts / "search-results-dark.png"))
+    dark.keyboard.press("Escape")
     goto(dark, "tracks/full-course/")
     dark.screenshot(path=str(artifacts / "track-dark.png"), full_page=True)
 
@@ -46,6 +49,8 @@ def test_screenshots(new_page: Any, artifacts: Path) -> None:
     table = phone.locator("article table").last
     table.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "lesson-mobile-table.png"))
+    search(phone, "mutual aid")
+    phone.screenshot(path=str(artifacts / "search-results-mobile.png"))
     for name in ("home.png", "lesson-desktop.png", "search-results.png", "lesson-mobile.png"):
         assert (artifacts / name).stat().st_size > 10_000
 

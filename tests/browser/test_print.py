@@ -14,7 +14,7 @@ from pypdf import PdfReader
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 LESSON = f"lessons/{full_track()[0]}/"
-CHROME = [".md-header", ".md-search", ".md-sidebar--primary", ".md-sidebar--secondary",
+CHROME = [".md-header", ".md-header__search", ".md-sidebar--primary", ".md-sidebar--secondary",
           ".md-footer", ".md-top"]  # fmt: skip
 
 

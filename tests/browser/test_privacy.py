@@ -1,10 +1,11 @@
 """Privacy: a reader's browser talks to this site's server and nothing else.
 
-Every page is loaded (and scrolled to the end, so lazy images load), search is used and a
-tooltip opened. Two nets catch requests: Playwright's request events (documents, styles,
-scripts, fonts, images) and an HTTP proxy that every request to any other host must pass
-through (this also catches fetches from web workers, which request events can miss). Both must
-stay empty of other hosts. Pages must also load without JavaScript errors.
+Every page is loaded (and scrolled to the end, so lazy images load), search is used (and a
+result followed, which highlights the query on the page it opens) and a tooltip opened. Two
+nets catch requests: Playwright's request events (documents, styles, scripts, fonts, images)
+and an HTTP proxy that every request to any other host must pass through (this also catches
+fetches from web workers, which request events can miss). Both must stay empty of other
+hosts. Pages must also load without JavaScript errors.
 
 The test runs its own Chromium with Chromium's autofill service turned off: with the standard
 flags Chromium itself contacts content-autofill.googleapis.com, which says nothing about the
@@ -21,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browserkit import CHROMIUM, CHROMIUM_ARGS, full_track, goto, search
+from browserkit import CHROMIUM, CHROMIUM_ARGS, SEARCH_RESULT_LINK, full_track, goto, search
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -104,6 +105,9 @@ def visit_everything(
         goto(page, f"lessons/{full_track()[0]}/")
         page.locator("a.footnote-ref").first.hover()
         search(page, "solidarity")
+        page.wait_for_load_state("networkidle")
+        page.locator(SEARCH_RESULT_LINK).first.click()
+        page.locator("article mark").first.wait_for()
         page.wait_for_load_state("networkidle")
     finally:
         context.close()
