@@ -29,7 +29,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
-    _build = SiteBuild.start(config, include_drafts=_serving)
+    _build = SiteBuild.start(config, serving=_serving)
     return config
 
 

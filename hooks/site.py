@@ -45,7 +45,9 @@ class SiteBuild:
     serving: bool = False
 
     @classmethod
-    def start(cls, config: MkDocsConfig, *, include_drafts: bool = False) -> SiteBuild:
+    def start(cls, config: MkDocsConfig, *, serving: bool = False) -> SiteBuild:
+        """Check the sources and set up the build. ``serving`` (``mkdocs serve``): a preview
+        shows draft lessons and skips packets; a published build leaves drafts out."""
         root = Path(config.config_file_path).resolve().parent
         settings = citation_settings(config)
         report = checked(root, settings, root / CHECKS_CACHE)
@@ -57,16 +59,16 @@ class SiteBuild:
                 + "\n".join(f"  {format_problem(problem)}" for problem in report.errors)
             )
         assert report.curriculum is not None and report.bibliography is not None
+        curriculum = report.curriculum if serving else report.curriculum.published()
         references = References(report.bibliography, settings.get("edition", "chicago-17"))
-        config.nav = navigation(report.curriculum, config.nav)
+        config.nav = navigation(curriculum, config.nav)
         pages = PageBuilder(
-            curriculum=report.curriculum,
+            curriculum=curriculum,
             cite_entry=references.entry_html,
             cited_keys=references.cited_keys,
         )
-        return cls(
-            root, report.curriculum, references, config.extra.get("source_repository", ""), pages
-        )
+        repository = config.extra.get("source_repository", "")
+        return cls(root, curriculum, references, repository, pages, serving)
 
     def add_generated_files(self, files: Files, config: MkDocsConfig) -> Files:
         for name, path in self.build_packets().items():

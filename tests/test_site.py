@@ -18,6 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("site")
+COPY_IGNORE = (".venv", "site", "site.partial", ".cache", "node_modules", ".git")
 
 
 def course() -> dict:
@@ -161,9 +162,7 @@ def test_failed_build_leaves_no_site(tmp_path: Path) -> None:
     shutil.copytree(
         ROOT,
         project,
-        ignore=shutil.ignore_patterns(
-            ".venv", "site", "site.partial", ".cache", "node_modules", ".git"
-        ),
+        ignore=shutil.ignore_patterns(*COPY_IGNORE),
     )
     lesson = project / "curriculum/lessons/care-work.md"
     lesson.write_text(lesson.read_text().replace("duration: 90", "duration: 91", 1))
@@ -177,3 +176,32 @@ def test_failed_build_leaves_no_site(tmp_path: Path) -> None:
     assert "curriculum/lessons/care-work.md:" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert not (project / "site").exists() and not (project / "site.partial").exists()
+
+
+@pytest.mark.parametrize("serving", [False, True], ids=["published-build", "preview"])
+def test_drafts_only_in_the_preview(
+    tmp_path: Path, serving: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make new-lesson` writes a draft: `make serve` shows it, a published build leaves it
+    (and its `drafts` track) out of the pages and the navigation."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from hooks.scaffold import new_lesson
+    from hooks.site import SiteBuild
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    new_lesson(project, "tenant-unions", "Tenant Unions and Mutual Aid")
+    monkeypatch.setenv("PACKETS", "off")  # packets have their own tests
+    config = load_config(str(project / "mkdocs.yml"))
+    config.plugins._current_plugin = None  # MkDocs sets this while it runs an event
+    build = SiteBuild.start(config, serving=serving)
+    files = build.add_generated_files(get_files(config), config)
+    pages = {file.src_uri for file in files.documentation_pages()}
+    nav = str(config.nav)
+    assert build.serving is serving
+    assert ("lessons/tenant-unions.md" in pages) is serving
+    assert ("tracks/drafts.md" in pages) is serving
+    assert ("lessons/tenant-unions.md" in nav) is serving
+    assert "lessons/care-work.md" in pages  # published lessons always
