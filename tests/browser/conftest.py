@@ -11,12 +11,9 @@ skipping them.
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import http.server
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,31 +59,8 @@ def axe_js(chromium_ready: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_dir(chromium_ready: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built site, with its packets. Strictness is checked by tests/test_site.py; this
-    build only has to produce the pages, so it runs with ``--no-strict``.
-
-    Under pytest-xdist every worker that runs browser tests asks for it; the first one builds
-    and the others wait on a lock and reuse that build (the packets make a cold build slow)."""
-    if os.environ.get("SITE_DIR"):
-        site = Path(os.environ["SITE_DIR"]).resolve()
-        assert (site / "index.html").is_file(), f"SITE_DIR={site} holds no built site"
-        return site
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the folder that all workers of this run share
-    site = shared / "browser-site"
-    with (shared / "browser-site.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (site / "index.html").is_file():
-            result = subprocess.run(
-                [sys.executable, "-m", "mkdocs", "build", "--no-strict", "--site-dir", str(site)],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-            )
-            assert result.returncode == 0, result.stderr
+def site_dir(chromium_ready: str, site: Path) -> Path:
+    """The built site (tests/conftest.py), once Chromium is known to be there."""
     return site
 
 
