@@ -158,11 +158,33 @@ def navigation(curriculum: Curriculum, configured: Any) -> list[Any]:
     return [
         {"Home": "index.md"},
         {"Tracks": tracks},
-        {"Sessions": lessons + extra},
+        {"Sessions": grouped(lessons + extra)},
         {"Glossary": "glossary.md"},
         {"Bibliography": "bibliography.md"},
         {"Themes": "tags.md"},
         *(configured or []),
+    ]
+
+
+SESSIONS_PER_GROUP = 20
+"""A longer course lists its sessions in numbered groups of this size. With Material's
+``navigation.prune`` each page then carries only its own group's links: a flat list of hundreds
+of sessions is unusable in a phone's menu and makes every page repeat all of it."""
+
+
+def grouped(sessions: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """``sessions`` as they are, or in runs of :data:`SESSIONS_PER_GROUP` ("Sessions 1-20",
+    with an en dash)."""
+    size = SESSIONS_PER_GROUP
+    if len(sessions) <= size:
+        return sessions
+    return [
+        {
+            f"Sessions {start + 1}\u2013{min(start + size, len(sessions))}": sessions[
+                start : start + size
+            ]
+        }
+        for start in range(0, len(sessions), size)
     ]
 
 

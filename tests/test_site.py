@@ -205,3 +205,18 @@ def test_drafts_only_in_the_preview(
     assert ("tracks/drafts.md" in pages) is serving
     assert ("lessons/tenant-unions.md" in nav) is serving
     assert "lessons/care-work.md" in pages  # published lessons always
+
+
+def test_a_long_course_lists_its_sessions_in_groups() -> None:
+    from hooks.site import SESSIONS_PER_GROUP, grouped
+
+    sessions = [{f"Session {n}": f"lessons/s{n}.md"} for n in range(1, 2 * SESSIONS_PER_GROUP + 4)]
+    groups = grouped(sessions)
+    assert [next(iter(group)) for group in groups] == [
+        f"Sessions 1\u2013{SESSIONS_PER_GROUP}",
+        f"Sessions {SESSIONS_PER_GROUP + 1}\u2013{2 * SESSIONS_PER_GROUP}",
+        f"Sessions {2 * SESSIONS_PER_GROUP + 1}\u2013{2 * SESSIONS_PER_GROUP + 3}",
+    ]
+    assert [item for group in groups for item in next(iter(group.values()))] == sessions
+    short = sessions[:SESSIONS_PER_GROUP]
+    assert grouped(short) == short  # the real course: one flat list
