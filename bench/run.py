@@ -550,13 +550,16 @@ def search(site: Path, floor_site: Path, logs: Path, runs: int, lesson_url: str)
 
 
 PACKETS = """
-import json, logging, sys, tempfile, time
+import json, logging, resource, sys, tempfile, time
 from pathlib import Path
 root, count, quick = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 from hooks.loader import load_curriculum
 from hooks.packets import build_all, plan
+def cpu():  # user + system of this process and of its finished worker processes
+    return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage,
+               (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 curriculum = load_curriculum(root)
 specs = [s for s in plan(curriculum) if len(s.lessons) == 1 and s.style == "standard"
          and s.paper == "letter"][:count]
@@ -564,8 +567,10 @@ out = {"specs": len(specs), "total_specs": len(plan(curriculum))}
 with tempfile.TemporaryDirectory(prefix="bench-packets-") as tmp:
     for workers in ([1] if quick else [1, 2]):
         cache, site = Path(tmp) / f"cache{workers}", Path(tmp) / f"site{workers}"
+        started = cpu()
         cold = build_all(curriculum, root, site, cache, specs=specs, workers=workers)
-        out[f"cold{workers}"] = {"seconds": cold.seconds, "pages": cold.pages}
+        out[f"cold{workers}"] = {"seconds": cold.seconds, "pages": cold.pages,
+                                 "cpu": cpu() - started}
         started = time.perf_counter()
         warm = build_all(load_curriculum(root), root, site, cache, specs=specs, workers=workers)
         out[f"warm{workers}"] = {"seconds": time.perf_counter() - started,
@@ -576,7 +581,9 @@ print(json.dumps(out))
 
 def packets(logs: Path, quick: bool) -> dict[str, Any]:
     """hooks.packets.build_all on the real curriculum: the single-lesson standard Letter
-    packets (participant and facilitator), cold with 1 and 2 workers, then warm."""
+    packets (participant and facilitator), cold with 1 and 2 workers, then warm. Cold runs
+    record wall seconds and CPU seconds (with the workers'), which a shared machine inflates
+    less."""
     try:
         import hooks.packets  # noqa: F401
     except ImportError:
@@ -601,7 +608,7 @@ def serve_rebuild(work: Path, logs: Path, edits: int, with_packets: bool) -> dic
     on (``PACKETS=on``), starting from the real project's warm packet cache."""
     results: dict[str, Any] = {}
     for variant in ("make-serve", "packets-on"):
-        packets_on = variant.endswith("packets")
+        packets_on = variant == "packets-on"
         if packets_on and not with_packets:
             continue
         if packets_on and not (ROOT / ".cache" / "packets").is_dir():

@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from hooks.search import index_site
+from hooks.search import index_site, index_site_soon
 from hooks.site import SiteBuild
 
 _build: SiteBuild | None = None
@@ -38,6 +39,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return _build.add_generated_files(files, config)
 
 
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    assert _build is not None
+    return _build.remember_compiled_templates(env)
+
+
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
 ) -> dict[str, Any]:
@@ -47,6 +53,9 @@ def on_page_context(
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    index_site(Path(config.site_dir))  # after every build, so `mkdocs serve` searches too
+    if _serving:  # the preview reloads at once; its search index follows in the background
+        index_site_soon(Path(config.site_dir))
+    else:
+        index_site(Path(config.site_dir))
     if _build is not None:
         _build.finish()

@@ -18,6 +18,7 @@ import logging
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,28 @@ def index_site(site_dir: Path) -> SearchIndex:
     seconds = time.perf_counter() - started
     log.info("search: Pagefind indexed %d pages in %.1f s", pages, seconds)
     return SearchIndex(pages, seconds)
+
+
+_preview: threading.Thread | None = None
+
+
+def index_site_soon(site_dir: Path) -> threading.Thread:
+    """For ``mkdocs serve``: index in the background, so the preview reloads without waiting
+    for Pagefind (search catches up a moment later). One run at a time; a failure is logged as
+    an error line, never raised, so a preview keeps serving."""
+    global _preview
+    if _preview is not None:
+        _preview.join()  # never two Pagefind runs writing the same folder
+
+    def index() -> None:
+        try:
+            index_site(site_dir)
+        except SearchIndexError as error:
+            log.error(str(error))
+
+    _preview = threading.Thread(target=index, name="pagefind", daemon=True)
+    _preview.start()
+    return _preview
 
 
 def indexed_pages(site_dir: Path) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -29,6 +30,7 @@ from hooks.references import References
 log = logging.getLogger("mkdocs.plugins.curriculum")
 PACKET_CACHE = ".cache/packets"
 CHECKS_CACHE = ".cache/checks"
+TEMPLATE_CACHE = ".cache/templates"
 
 
 class BuildStopped(PluginError):
@@ -117,6 +119,18 @@ class SiteBuild:
             raise BuildStopped(f"a packet could not be made:\n  {error}") from None
         self.pages.packets = result.links
         return result.files
+
+    def remember_compiled_templates(self, env: Environment) -> Environment:
+        """Keep the theme's compiled templates in ``.cache/templates``: MkDocs compiles them
+        afresh for every build, which is a good part of a live-preview rebuild. Jinja checks
+        each template's source, so an edited template is compiled again."""
+        folder = self.root / TEMPLATE_CACHE
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return env  # a read-only checkout still builds, just without the cache
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
 
     def finish(self) -> None:
         """After a successful build: keep this build's formatted citations for the next."""

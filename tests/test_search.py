@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from hooks.search import SearchIndexError, index_site
+from hooks.search import SearchIndexError, index_site, index_site_soon
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("site")
@@ -151,3 +151,17 @@ def test_a_failed_index_stops_the_build_with_one_clear_line(tmp_path: Path) -> N
     errors = [line for line in output.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1 and "search index: Pagefind failed" in errors[0], output
     assert "Traceback" not in output
+
+
+def test_a_preview_indexes_in_the_background_and_logs_failures(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    for folder, body in ((good, "<article data-pagefind-body><p>Rent strikes</p></article>"),
+                         (bad, "<p>No marked article</p>")):  # fmt: skip
+        folder.mkdir()
+        (folder / "index.html").write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    index_site_soon(good).join(timeout=120)
+    assert len(indexed(good)) == 1
+    index_site_soon(bad).join(timeout=120)  # raises nothing: a preview keeps serving
+    assert any("data-pagefind-body" in record.message for record in caplog.records)

@@ -220,3 +220,21 @@ def test_a_long_course_lists_its_sessions_in_groups() -> None:
     assert [item for group in groups for item in next(iter(group.values()))] == sessions
     short = sessions[:SESSIONS_PER_GROUP]
     assert grouped(short) == short  # the real course: one flat list
+
+
+def test_compiled_theme_templates_are_kept_between_builds(tmp_path: Path) -> None:
+    from jinja2 import DictLoader, Environment
+
+    from hooks.site import TEMPLATE_CACHE, SiteBuild
+
+    build = SiteBuild.__new__(SiteBuild)
+    build.root = tmp_path
+    env = build.remember_compiled_templates(
+        Environment(loader=DictLoader({"t.html": "{{ 1 + 1 }}"}))
+    )
+    assert env.get_template("t.html").render() == "2"
+    assert list((tmp_path / TEMPLATE_CACHE).glob("__jinja2_*.cache"))
+    again = build.remember_compiled_templates(
+        Environment(loader=DictLoader({"t.html": "{{ 2 + 2 }}"}))  # an edited template
+    )
+    assert again.get_template("t.html").render() == "4"
