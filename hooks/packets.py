@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import gc
 import hashlib
 import html
 import json
@@ -44,11 +46,11 @@ import shutil
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
-from io import BytesIO
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -56,11 +58,16 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from pypdf import PdfReader
 
 from hooks.model import Curriculum, GlossaryTerm, Grouping, Lesson
 from hooks.pages import ACCESS_LABELS, PacketLink, clock_times, hours
-from hooks.pdfcheck import NotePlacement, anchor_pages, find_leaks, font_names, placement
+from hooks.pdfcheck import (
+    NotePlacement,
+    anchor_pages,
+    document_font_names,
+    find_leaks,
+    placement,
+)
 
 log = logging.getLogger("mkdocs.plugins.hooks.packets")
 
@@ -252,6 +259,7 @@ class MarkdownConverter:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.engine = "fallback"
+        self._converted: dict[str, str] = {}
         self._ext: Any = None
         self._sources: Callable[[Sequence[str]], str] | None = None
         self._entry: Callable[[str], str] | None = None
@@ -282,13 +290,22 @@ class MarkdownConverter:
     # -- the swappable part ------------------------------------------------------------------
 
     def convert(self, text: str) -> str:
-        """Block-level Markdown -> HTML with inline note spans."""
-        if self._ext is not None:
-            md = markdown.Markdown(
-                extensions=[*BASE_EXTENSIONS, self._ext()], extension_configs=EXTENSION_CONFIGS
-            )
-            return md.convert(text)
-        return _fallback_convert(text)
+        """Block-level Markdown -> HTML with inline note spans.
+
+        Each text is converted once per process: the result depends only on the text (every
+        conversion gets a fresh Markdown instance), and the editions and papers of a lesson
+        share most of theirs (objectives, readings, questions, terms, activities).
+        """
+        if text not in self._converted:
+            if self._ext is not None:
+                md = markdown.Markdown(
+                    extensions=[*BASE_EXTENSIONS, self._ext()],
+                    extension_configs=EXTENSION_CONFIGS,
+                )
+                self._converted[text] = md.convert(text)
+            else:
+                self._converted[text] = _fallback_convert(text)
+        return self._converted[text]
 
     def inline(self, text: str) -> str:
         """One line of Markdown -> HTML without the surrounding paragraph."""
@@ -505,6 +522,7 @@ def finish_notes(document: str, *, endnotes: bool) -> str:
 # -------------------------------------------------------------------------- packet contents
 
 
+@functools.cache  # compiling the templates cost as much as rendering them, for every packet
 def _env() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -1050,6 +1068,18 @@ def relax_paragraphs(document_html: str, note_ids: Iterable[str]) -> str:
     return document_html
 
 
+@dataclass
+class Rendered:
+    """One packet after layout and checks: the PDF and what the report needs."""
+
+    pdf: bytes
+    pages: int
+    notes: NotePlacement
+    attempts: int
+    title: str
+    fonts: set[str]  # base names of the fonts in the PDF
+
+
 def render(state: RenderState, spec: PacketSpec) -> tuple[bytes, dict[str, Any]]:
     """Render one packet to PDF bytes; return them with its page count and note report.
 
@@ -1063,23 +1093,20 @@ def render(state: RenderState, spec: PacketSpec) -> tuple[bytes, dict[str, Any]]
     sheets, fonts, fetcher = state.stylesheets(spec, labels)
     relaxed: list[str] = []
     with captured_warnings() as warnings:
-        pdf, pages, notes, attempt, title = _layout(
-            state, spec, document_html, sheets, fonts, fetcher, relaxed, blame
-        )
-    foreign = sorted(name for name in font_names(PdfReader(BytesIO(pdf)))
-                     if not name.startswith(PROJECT_FONTS))  # fmt: skip
+        result = _layout(state, spec, document_html, sheets, fonts, fetcher, relaxed, blame)
+    foreign = sorted(name for name in result.fonts if not name.startswith(PROJECT_FONTS))
     if foreign:
         warnings.append(
             "some characters are not in the project's fonts and were set in "
             + ", ".join(foreign)
             + " (check docs/assets/fonts covers them)"
         )
-    return pdf, {
-        "pages": pages,
-        "notes": asdict(notes),
+    return result.pdf, {
+        "pages": result.pages,
+        "notes": asdict(result.notes),
         "relaxed": relaxed,
-        "attempts": attempt,
-        "title": title,
+        "attempts": result.attempts,
+        "title": result.title,
         "engine": state.converter.engine,
         "warnings": sorted(set(warnings)),
     }
@@ -1094,7 +1121,7 @@ def _layout(
     fetcher: Any,
     relaxed: list[str],
     blame: str,
-) -> tuple[bytes, int, NotePlacement, int, str]:
+) -> Rendered:
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -1119,7 +1146,11 @@ def _layout(
             )
         relaxed += [note for note in flagged if note not in relaxed]
     title = document.metadata.title
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(document_html))
+    pdf = document.write_pdf(
+        pdf_variant="pdf/ua-1",
+        pdf_identifier=_identifier(document_html),
+        finisher=compress_streams_once,
+    )
     pages = len(document.pages)
     if spec.style == "booklet":
         authors = ", ".join(document.metadata.authors or [])
@@ -1127,7 +1158,28 @@ def _layout(
     leaks = find_leaks(pdf, state.root)
     if leaks:
         raise PacketError(blame, "the PDF would reveal machine details: " + "; ".join(leaks))
-    return pdf, pages, notes, attempt, title
+    return Rendered(pdf, pages, notes, attempt, title, document_font_names(document))
+
+
+def compress_streams_once(_document: Any, pdf: Any) -> None:
+    """WeasyPrint ``finisher``: deflate every stream once, before pydyf writes the file.
+
+    pydyf 0.13 deflates a stream (zlib level 9) each time its ``data`` is read, and with a file
+    identifier it reads every object twice: to write it, then to hash the file for the /ID. That
+    doubled the cost of compression. Here each stream's bytes are joined and deflated once, with
+    the same settings, and stored as already filtered data, so the file is byte for byte what
+    pydyf would have written (``tests/test_packets.py`` checks this). pydyf's own object and
+    xref streams are still made by pydyf.
+    """
+    import pydyf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.compress:
+            data = b"\n".join(pydyf._to_bytes(item) for item in obj.stream)
+            compressor = zlib.compressobj(level=9)
+            obj.stream = [compressor.compress(data) + compressor.flush()]
+            obj.extra["Filter"] = "/FlateDecode"
+            obj.compress = False
 
 
 @contextlib.contextmanager
@@ -1295,7 +1347,22 @@ def _render_job(spec: PacketSpec, cache_pdf: Path) -> dict[str, Any]:
         ) from None
     _atomic_write(cache_pdf, pdf)
     _atomic_write(cache_pdf.with_suffix(".json"), json.dumps(record).encode())
+    _freeze_survivors()
     return record
+
+
+def _freeze_survivors() -> None:
+    """Free the packet's garbage, then exempt every object still alive from later collections.
+
+    A render allocates millions of short-lived objects, so Python runs a full collection about
+    once a packet, and each one also walked every long-lived object of the process (imported
+    modules, fonts, parsed CSS, hyphenation dictionaries, the curriculum): an empty full
+    collection took ~80 ms. That was ~15% of the render time; with the survivors frozen after
+    each packet it is ~7%. Refcounting still frees frozen objects; only cycles among them wait
+    for :func:`gc.unfreeze`, which the in-process build calls when it is done.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass
@@ -1398,11 +1465,14 @@ def _render_all(
 ) -> None:
     if not todo:
         return
-    todo = sorted(todo, key=lambda spec: -len(spec.lessons))  # big course packets first
+    todo = sorted(todo, key=lambda spec: _expected_cost(curriculum, spec), reverse=True)
     if workers <= 1 or len(todo) == 1:
         _init_worker(curriculum, root, start)
-        for spec in todo:
-            _render_job(spec, cache_of[spec])
+        try:
+            for spec in todo:
+                _render_job(spec, cache_of[spec])
+        finally:
+            gc.unfreeze()  # this is the caller's process (MkDocs): hand its objects back
         return
     context = get_context("spawn")  # no fork: MkDocs' live-reload server runs threads
     with ProcessPoolExecutor(
@@ -1424,6 +1494,14 @@ def _render_all(
                     "curriculum/course.yml",
                     f"a packet worker failed: {type(error).__name__}: {error}",
                 )
+
+
+def _expected_cost(curriculum: Curriculum, spec: PacketSpec) -> tuple[int, bool, bool, int]:
+    """A sort key that orders packets by how long they take to render, roughly: course packets,
+    then large print, facilitator editions and long lessons. Handing out the longest first means
+    no worker is still busy with a long packet at the end while the other has nothing to do."""
+    text = sum(len(curriculum.lessons[lesson_id].body) for lesson_id in spec.lessons)
+    return len(spec.lessons), spec.style == "large-print", spec.edition == "facilitator", text
 
 
 def _prune(cache_dir: Path, keep: set[str], stems: set[str]) -> None:

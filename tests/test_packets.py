@@ -9,6 +9,7 @@ that share those files are grouped for pytest-xdist (``--dist loadgroup``).
 from __future__ import annotations
 
 import functools
+import gc
 import getpass
 import html
 import json
@@ -32,6 +33,7 @@ from hooks.packets import (
     build_all,
     build_custom_packet,
     check_url,
+    compress_streams_once,
     finish_notes,
     packet_html,
     plan,
@@ -115,6 +117,20 @@ def test_weasyprint_is_pinned_and_patched() -> None:
 
     assert weasyprint.__version__ == "70.0", "re-run bench/bench_packets.py before bumping"
     assert packets.patch_weasyprint() is True
+
+
+def test_compressing_streams_once_changes_no_byte() -> None:
+    import weasyprint
+
+    html = (
+        '<html lang="en"><head><title>t</title></head><body><h1>Title</h1>'
+        '<p>Some text <a href="#x">and a link</a>.</p><p id="x">More.</p></body></html>'
+    )
+    document = weasyprint.HTML(string=html).render()
+    options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": b"0" * 32}
+    assert document.write_pdf(finisher=compress_streams_once, **options) == document.write_pdf(
+        **options
+    )
 
 
 def test_plan_builds_sensible_variants(curriculum: Curriculum) -> None:
@@ -246,6 +262,7 @@ def test_links_name_the_files_for_the_site(built: dict) -> None:
         assert link.href == f"packets/{spec.filename}"
         assert link.pages == len(PdfReader(built["pdf"][key]).pages) > 4
     assert not list(built["scratch"].rglob("*.part"))
+    assert gc.get_freeze_count() == 0  # the in-process build unfroze what it froze
 
 
 @RENDERED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import socket
+from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,7 +14,9 @@ from pypdf.generic import DictionaryObject, NameObject
 
 from hooks.pdfcheck import (
     NotePlacement,
+    document_font_names,
     find_leaks,
+    font_names,
     machine_needles,
     note_placement,
     note_placement_from_pdf,
@@ -127,6 +130,55 @@ def test_find_leaks_catches_a_path_in_utf16_text(tmp_path: Path) -> None:
     # a non-ASCII title is stored as UTF-16: raw byte search alone would miss the path
     data = small_pdf(tmp_path / "utf16.pdf", Title=f"Café {ROOT}/x")
     assert any("in object" in leak for leak in find_leaks(data, ROOT))
+
+
+def raw_pdf(*objects: bytes) -> bytes:
+    """A minimal PDF file, object N being ``objects[N - 1]`` (the leak scan needs no xref)."""
+    body = b"".join(b"%d 0 obj\n%s\nendobj\n" % (n, obj) for n, obj in enumerate(objects, 1))
+    return b"%PDF-1.7\n" + body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        b"<2F746D702F7365637265742E747874>",  # a hex string
+        rb"(\057tmp\057secret.txt)",  # octal escapes
+        b"<FEFF002F0074006D0070002F0078>",  # UTF-16, in hex
+        b"/#2Ftmp#2Fsecret.txt",  # a name with #xx escapes
+    ],
+)
+def test_find_leaks_decodes_strings_and_names(written: bytes) -> None:
+    data = raw_pdf(b"<< /Type /Catalog /X " + written + b" >>")
+    assert b"/tmp" not in data  # only the decoded form says it
+    assert "path /tmp in object 1" in find_leaks(data, ROOT)
+
+
+def test_find_leaks_reads_compressed_object_streams() -> None:
+    weasyprint = pytest.importorskip("weasyprint")
+    html = (
+        f'<html lang="en"><head><title>Café {ROOT}/x</title></head>'
+        '<body><p><a href="file:///srv/x.html">x</a></p></body></html>'
+    )
+    data = weasyprint.HTML(string=html).render().write_pdf(pdf_variant="pdf/ua-1")
+    assert b"file:" not in data and str(ROOT).encode() not in data  # all deflated
+    leaks = find_leaks(data, ROOT)
+    assert any(leak.startswith("file: URL in object") for leak in leaks), leaks
+    assert any(leak.startswith(f"path {ROOT} in object") for leak in leaks), leaks
+
+
+def test_find_leaks_fails_closed_on_what_it_cannot_read() -> None:
+    stream = b"<< /Length 5 /Filter /LZWDecode >>\nstream\nabcde\nendstream"
+    leaks = find_leaks(raw_pdf(b"<< /Type /Catalog >>", stream), ROOT)
+    assert leaks == ["the file could not be checked: stream 2 uses the /LZWDecode filter"]
+    assert find_leaks(raw_pdf(b"<< /Type /Catalog /T (never closed >>"), ROOT)
+
+
+def test_document_font_names_are_those_in_the_file() -> None:
+    weasyprint = pytest.importorskip("weasyprint")
+    document = weasyprint.HTML(string="<p>Plain, <b>bold</b> and <i>italic</i>.</p>").render()
+    data = document.write_pdf()
+    assert document_font_names(document) == font_names(PdfReader(BytesIO(data)))
+    assert len(document_font_names(document)) == 3
 
 
 def test_needles_do_not_match_pdf_keywords_or_ordinary_words() -> None:
