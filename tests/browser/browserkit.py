@@ -215,8 +215,10 @@ def wait_in_viewport(locator: Any, inside: bool = True) -> None:
         return seen === inside;
     }"""
     try:
+        # Poll on a timer, not on animation frames: a busy CI machine can starve those, and
+        # the smooth scroll then lands after the wait gave up (seen on a 2-core runner).
         locator.page.wait_for_function(
-            check, arg=[locator.element_handle(), inside], timeout=15_000
+            check, arg=[locator.element_handle(), inside], polling=100, timeout=30_000
         )
     except Exception as error:  # Playwright's TimeoutError; playwright is imported lazily
         where = locator.evaluate(
