@@ -74,47 +74,6 @@ def people(rng: random.Random, count: int) -> str:
     return " and ".join(f"{rng.choice(FAMILY)}, {rng.choice(GIVEN)}" for _ in range(count))
 
 
-def entry(rng: random.Random, i: int) -> str:
-    kind = rng.choice(["book", "article", "incollection", "online", "report", "audio"])
-    fields = {"title": title(rng), "date": str(rng.randint(1900, 2024))}
-    if kind == "book":
-        fields |= {
-            "author": people(rng, rng.randint(1, 3)),
-            "publisher": rng.choice(PUBLISHERS),
-            "location": "New York",
-        }
-    elif kind == "article":
-        fields |= {
-            "author": people(rng, rng.randint(1, 4)),
-            "journaltitle": "Journal of Studies",
-            "volume": str(rng.randint(1, 80)),
-            "number": str(rng.randint(1, 6)),
-            "pages": f"{rng.randint(1, 300)}--{rng.randint(301, 600)}",
-            "doi": f"10.1000/j.{i}",
-        }
-    elif kind == "incollection":
-        fields |= {
-            "author": people(rng, 1),
-            "editor": people(rng, 2),
-            "booktitle": title(rng),
-            "publisher": rng.choice(PUBLISHERS),
-            "pages": "1--20",
-        }
-    elif kind == "online":
-        fields |= {
-            "author": people(rng, 1),
-            "organization": "Example Collective",
-            "type": "blog",
-            "url": f"https://example.org/post/{i}",
-        }
-    elif kind == "report":
-        fields |= {"author": "{Example Workers Center}", "institution": "Example Workers Center"}
-    else:
-        fields |= {"author": people(rng, 1), "series": "Example Podcast", "type": "podcast"}
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
-    return f"@{kind}{{key{i:05d},\n{body}\n}}\n"
-
-
 def load_time(bib: Path, cache: Path) -> tuple[float, int]:
     out = subprocess.run(
         [sys.executable, "-c", TIMER, str(bib), str(cache)],
@@ -128,10 +87,11 @@ def load_time(bib: Path, cache: Path) -> tuple[float, int]:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    rng = random.Random(42)
+    from generate import bibliography  # not at the top: generate.py imports this module
+
     with tempfile.TemporaryDirectory() as tmp:
         bib, cache = Path(tmp) / "synthetic.bib", Path(tmp) / "cache"
-        bib.write_text("".join(entry(rng, i) + "\n" for i in range(count)), encoding="utf-8")
+        bib.write_text(bibliography(count), encoding="utf-8")
         size = bib.stat().st_size / 1024
         cold, loaded = load_time(bib, cache)
         warm = min(load_time(bib, cache)[0] for _ in range(5))
