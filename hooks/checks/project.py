@@ -152,6 +152,14 @@ def _page_problems(page: Source, name: str, scan: _Scan, site: Site) -> Iterator
     yield from markdown_problems(page, masked, start, len(masked), name, site, 0)
 
 
+def _collect_source_key(scan: _Scan, source: Source, node: yaml.Node | None) -> None:
+    """Remember a ``source:`` key (course or glossary term) for the citation checks."""
+    if _scalar(node):
+        scan.citation_sites.append(
+            (source, node.start_mark.index, str(_scalar(node)), "source")  # type: ignore[union-attr]
+        )
+
+
 def _yaml_file_problems(path: Path, root: Path, scan: _Scan, kind: str) -> Iterator[Problem]:
     try:
         text = read_text(path, root)
@@ -164,29 +172,11 @@ def _yaml_file_problems(path: Path, root: Path, scan: _Scan, kind: str) -> Itera
         yield from unsafe_html(source, text[start:end], start)
         _collect_yaml_citations(scan, source, scalar.value, text[start:end], start)
     if kind == "course":
-        source_node = _get(node, "source")
-        if _scalar(source_node):
-            scan.citation_sites.append(
-                (
-                    source,
-                    source_node.start_mark.index,  # type: ignore[union-attr]
-                    str(_scalar(source_node)),
-                    "source",
-                )
-            )
+        _collect_source_key(scan, source, _get(node, "source"))
         return
     slugs: list[tuple[str, int]] = []
     for item in _items(node):
-        source_node = _get(item, "source")
-        if _scalar(source_node):
-            scan.citation_sites.append(
-                (
-                    source,
-                    source_node.start_mark.index,  # type: ignore[union-attr]
-                    str(_scalar(source_node)),
-                    "source",
-                )
-            )
+        _collect_source_key(scan, source, _get(item, "source"))
         slug_node = _get(item, "slug")
         if _scalar(slug_node):
             slugs.append((str(_scalar(slug_node)), slug_node.start_mark.index))  # type: ignore[union-attr]
