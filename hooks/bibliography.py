@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from hooks.cachefile import write_atomically
+
 log = logging.getLogger("mkdocs.plugins.hooks.bibliography")
 
 CACHE_FORMAT = 1
@@ -576,13 +578,8 @@ def _read_cache(cache_file: Path) -> list[Record] | None:
 def _write_cache(cache_file: Path, records: list[Record]) -> None:
     """Write atomically so a crash or a parallel build never leaves half a file."""
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(
-            json.dumps({"format": CACHE_FORMAT, "entries": records}, ensure_ascii=False),
-            encoding="utf-8",
-        )
-        os.replace(tmp, cache_file)
+        payload = {"format": CACHE_FORMAT, "entries": records}
+        write_atomically(cache_file, json.dumps(payload, ensure_ascii=False))
     except OSError as exc:  # a read-only checkout still builds, only slower
         log.warning("could not write bibliography cache %s: %s", cache_file, exc)
 

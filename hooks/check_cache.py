@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from hooks.cachefile import write_atomically
 from hooks.checks import Report, check_project
 from hooks.loader import Problem, SourceError, load_curriculum
 
@@ -96,11 +96,8 @@ def _reuse(cache_file: Path, root: Path, settings: Mapping[str, Any]) -> Report 
 def _store(cache_file: Path, report: Report) -> None:
     payload = {"problems": [asdict(problem) for problem in report.problems], "files": report.files}
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
         for old in cache_file.parent.glob("checks-*.json"):
             old.unlink(missing_ok=True)  # one report per project: the newest
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(payload), encoding="utf-8")
-        os.replace(tmp, cache_file)
+        write_atomically(cache_file, json.dumps(payload))
     except OSError as error:
         log.warning("could not write the checks cache %s: %s", cache_file, error)

@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 from hooks.bibliography import Bibliography
+from hooks.cachefile import write_atomically
 
 log = logging.getLogger("mkdocs.plugins.curriculum")
 CACHE_FORMAT = 1
@@ -60,13 +60,10 @@ class Formatted:
         if self.file is None or not self.added:
             return
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
             for old in self.file.parent.glob(f"chicago-*-{self.edition}-*.json"):
                 if old != self.file:
                     old.unlink(missing_ok=True)  # an older .bib or formatter: never read again
-            tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.values, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.file)
+            write_atomically(self.file, json.dumps(self.values, ensure_ascii=False))
             self.added = 0
         except OSError as error:
             log.warning("could not write the citation cache %s: %s", self.file, error)
