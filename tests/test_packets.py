@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -564,6 +565,26 @@ def test_worker_processes_render_and_report_errors(curriculum: Curriculum, tmp_p
     with pytest.raises(PacketError, match=rf"^curriculum/lessons/{SECOND}\.md: .*refused"):
         build_all(broken, ROOT, tmp_path / "out2", tmp_path / "cache", specs=specs, workers=2)
     assert not (tmp_path / "out2").exists()
+
+
+@RENDERED
+@pytest.mark.parametrize("workers", [1, 2])
+def test_builds_leave_no_temporary_font_folders(
+    curriculum: Curriculum, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """WeasyPrint copies the fonts into a temporary folder per process; every build used to
+    leave one behind (in the worker processes too)."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))  # the worker processes' temp folder
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # this process's
+    short = with_body(curriculum, SECOND, "## Short\n\nA claim [@brrn2025].\n")
+    short = with_body(short, LESSON, "## Short\n\nAnother claim [@spade2020, 16].\n")
+    specs = [PacketSpec(SECOND, (SECOND,)), PacketSpec(LESSON, (LESSON,))]
+    result = build_all(short, ROOT, tmp_path / "out", tmp_path / "cache", specs=specs,
+                       workers=workers)  # fmt: skip
+    assert result.rendered == 2
+    assert list(temp.iterdir()) == []
 
 
 @RENDERED
