@@ -72,3 +72,20 @@ def test_text_around_unmarked_terms_is_kept_in_order(convert) -> None:
     assert marked(html) == ["mutual aid"]
     without = markdown.Markdown().convert(text)
     assert plain(html) == plain(without)
+
+
+def test_a_pages_own_abbreviations_keep_working_beside_the_glossary(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yml"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    md = markdown.Markdown(
+        extensions=["abbr", "hooks.glossary"],
+        extension_configs={"hooks.glossary": {"glossary": str(path)}},
+    )
+    html = md.convert(
+        "*[BPP]: Black Panther Party\n\nThe BPP ran mutual aid; the BPP, mutual aid.\n"
+    )
+    assert re.findall(r'<abbr title="([^"]+)">([^<]+)</abbr>', html) == [
+        ("Black Panther Party", "BPP"),
+        ("People meeting each other's needs together.", "mutual aid"),
+        ("Black Panther Party", "BPP"),
+    ]
