@@ -32,7 +32,7 @@ Unknown keys raise :class:`CitationError` (the first one on the page, in reading
 
 from __future__ import annotations
 
-import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -183,10 +183,9 @@ class _Page:
     refs: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, label)
     citations: list[Citation] = field(default_factory=list)
     escapes: list[int] = field(default_factory=list)
-    line_starts: list[int] = field(default_factory=list)
 
     def line(self, offset: int) -> int:
-        return bisect.bisect_right(self.line_starts, offset)
+        return self.text.count("\n", 0, offset) + 1
 
     def definition_at(self, offset: int) -> _Definition | None:
         for d in self.definitions:
@@ -195,9 +194,13 @@ class _Page:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _scan(text: str) -> _Page:
+    """Find the page's citations, footnotes and code, remembered by text: the site numbers
+    every page's notes for the bibliography's back-links before it converts the page, from
+    the same text (see :func:`hooks.references.converted_text`), so each page is scanned once.
+    The result is shared: read it, never change it."""
     page = _Page(text, bytearray(len(text)))
-    page.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     _scan_blocks(page)
     _scan_inline(page)
     defined = {d.label for d in page.definitions}

@@ -11,6 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from markdown import Markdown
+from markdown.preprocessors import NormalizeWhitespace
+from mkdocs.utils.meta import get_data
+
 from hooks.bibliography import Bibliography
 from hooks.chicago import Chicago, Edition, style
 from hooks.citations import cited_keys, number_notes
@@ -72,7 +76,7 @@ class References:
         """
         uses: dict[str, list[Use]] = {}
         for url, (title, markdown) in pages.items():
-            for note in number_notes(markdown):
+            for note in number_notes(converted_text(markdown)):
                 if note.citation is None:
                     continue
                 for key in dict.fromkeys(note.citation.keys):
@@ -86,3 +90,14 @@ class References:
             {"anchor": f"ref-{key}", "html": self.entry_html(key), "citations": uses[key]}
             for key in keys
         ]
+
+
+_NORMALIZE = NormalizeWhitespace(Markdown())
+
+
+def converted_text(source: str) -> str:
+    """The text of a page source as the citation extension receives it: MkDocs strips the
+    front matter, then Python-Markdown normalises whitespace (tabs, blank lines). Numbering
+    notes from that text gives the numbers the converted page shows (and shares the scan)."""
+    body, _meta = get_data(source)
+    return "\n".join(_NORMALIZE.run(body.split("\n")))
