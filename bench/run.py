@@ -618,9 +618,7 @@ def serve_rebuild(work: Path, logs: Path, edits: int, with_packets: bool) -> dic
         shutil.rmtree(copy, ignore_errors=True)
         copy.mkdir(parents=True)
         shutil.copytree(ROOT / "curriculum", copy / "curriculum")
-        shutil.copytree(
-            ROOT / "docs", copy / "docs", ignore=shutil.ignore_patterns("performance.md")
-        )
+        shutil.copytree(ROOT / "docs", copy / "docs")
         shutil.copy(ROOT / "bibliography.bib", copy / "bibliography.bib")
         (copy / "hooks").symlink_to(ROOT / "hooks", target_is_directory=True)
         shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
@@ -1175,7 +1173,7 @@ def write_page(results: dict[str, Any], figures: str, goals: str) -> None:
         "```sh",
         "make bench                             # all sizes; rewrites this page",
         ".venv/bin/python bench/run.py --quick  # smoke run at N = 10",
-        ".venv/bin/python bench/run.py --sizes 10,100 --runs 5 --no-write",
+        ".venv/bin/python bench/run.py --sizes 10,100 --runs 7 --no-write",
         "```",
         "",
         "The first run creates `bench/.venv` with the bench-only tools from "
@@ -1298,7 +1296,7 @@ def notes(results: dict[str, Any]) -> list[str]:
         f"Builds per size (ours after the first, the floor, each without search): {runs}; "
         "mkdocs-bibtex, which runs one Pandoc "
         f"process per page: {bibtex or 'none'}. Fewer runs at N = 1,000 keep `make bench` "
-        "near 30 minutes on 2 cores."
+        "near 20 minutes on 2 cores."
     )
     for s in sizes:
         p = s["pandoc"]
@@ -1330,7 +1328,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmarks at scale (not part of make test).")
     parser.add_argument("--quick", action="store_true", help="N = 10 only, 1 run, short steps")
     parser.add_argument("--sizes", help="lesson counts, e.g. 10,100,1000 (default all)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per size below N = 1,000")
+    parser.add_argument("--runs", type=int, default=5, help="runs per size below N = 1,000")
     parser.add_argument("--big-runs", type=int, default=2, help="runs at N >= 1,000")
     parser.add_argument(
         "--bibtex-max", type=int, default=100, help="largest N built with mkdocs-bibtex"
