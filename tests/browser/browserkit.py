@@ -206,10 +206,15 @@ def visible_tooltip_text(page: Any) -> str:
     return " ".join(tooltip.first.inner_text().split())
 
 
-def wait_in_viewport(locator: Any, inside: bool = True) -> None:
+def wait_in_viewport(page: Any, selector: str, inside: bool = True) -> None:
     """Wait until the element is (or, with ``inside=False``, is not) in the viewport; jumps to
-    an anchor may scroll smoothly. On timeout, say where the element and the page were."""
-    check = """([element, inside]) => {
+    an anchor may scroll smoothly. On timeout, say where the element and the page were.
+
+    The element is looked up afresh on every poll: a handle taken once went stale when the page
+    re-rendered, and the wait then timed out with the element in plain view (seen in CI)."""
+    check = """([selector, inside]) => {
+        const element = document.querySelector(selector);
+        if (!element) return false;
         const box = element.getBoundingClientRect();
         const seen = box.bottom > 0 && box.top < window.innerHeight && box.height > 0;
         return seen === inside;
@@ -217,15 +222,15 @@ def wait_in_viewport(locator: Any, inside: bool = True) -> None:
     try:
         # Poll on a timer, not on animation frames: a busy CI machine can starve those, and
         # the smooth scroll then lands after the wait gave up (seen on a 2-core runner).
-        locator.page.wait_for_function(
-            check, arg=[locator.element_handle(), inside], polling=100, timeout=30_000
-        )
+        page.wait_for_function(check, arg=[selector, inside], polling=100, timeout=30_000)
     except Exception as error:  # Playwright's TimeoutError; playwright is imported lazily
-        where = locator.evaluate(
-            """element => ({top: element.getBoundingClientRect().top,
-                            bottom: element.getBoundingClientRect().bottom,
-                            scrollY: window.scrollY, height: window.innerHeight,
-                            url: location.href})"""
+        where = page.evaluate(
+            """selector => {
+                const box = document.querySelector(selector)?.getBoundingClientRect();
+                return {top: box?.top, bottom: box?.bottom, scrollY: window.scrollY,
+                        height: window.innerHeight, url: location.href};
+            }""",
+            selector,
         )
         state = "into" if inside else "out of"
-        raise AssertionError(f"element never came {state} the viewport: {where}") from error
+        raise AssertionError(f"{selector} never came {state} the viewport: {where}") from error

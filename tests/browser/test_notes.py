@@ -72,12 +72,12 @@ def test_following_a_note_call_and_its_back_link(new_page: Any) -> None:
     ref_id = ref.evaluate("element => element.parentElement.id")
     ref.click()
     page.wait_for_url(re.compile(re.escape("#" + note_id) + "$"))
-    note = page.locator(f'li[id="{note_id}"]')
-    wait_in_viewport(note)
-    wait_in_viewport(page.locator(f'sup[id="{ref_id}"]'), inside=False)
-    note.locator("a.footnote-backref").first.click()
+    note, call = f'li[id="{note_id}"]', f'sup[id="{ref_id}"]'
+    wait_in_viewport(page, note)
+    wait_in_viewport(page, call, inside=False)
+    page.locator(note).locator("a.footnote-backref").first.click()
     page.wait_for_url(re.compile(re.escape("#" + ref_id) + "$"))
-    wait_in_viewport(page.locator(f'sup[id="{ref_id}"]'))
+    wait_in_viewport(page, call)
 
 
 def test_a_key_term_shows_its_glossary_definition(new_page: Any) -> None:
