@@ -106,8 +106,7 @@ def _store(cache_file: Path, report: Report) -> None:
     }
     try:
         for old in cache_file.parent.glob("checks-*"):
-            if old.suffix != ".tmp":  # another build's file being written is its own
-                old.unlink(missing_ok=True)  # one report per project: the newest
+            old.unlink(missing_ok=True)  # one report per project: the newest
         write_atomically(cache_file, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as error:
         log.warning("could not write the checks cache %s: %s", cache_file, error)

@@ -60,6 +60,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from hooks.cachefile import write_atomically
 from hooks.model import Curriculum, GlossaryTerm, Grouping, Lesson
 from hooks.pages import ACCESS_LABELS, PacketLink, clock_times, hours
 from hooks.pdfcheck import (
@@ -1299,18 +1300,6 @@ def spec_digest(curriculum: Curriculum, spec: PacketSpec, toolchain: str, start_
     return digest.hexdigest()[:24]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _atomic_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
@@ -1364,8 +1353,8 @@ def _render_job(spec: PacketSpec, cache_pdf: Path) -> dict[str, Any]:
         raise PacketError(
             error_file(_STATE.curriculum, spec), f"{spec.filename}: {type(error).__name__}: {error}"
         ) from None
-    _atomic_write(cache_pdf, pdf)
-    _atomic_write(cache_pdf.with_suffix(".json"), json.dumps(record).encode())
+    write_atomically(cache_pdf, pdf)
+    write_atomically(cache_pdf.with_suffix(".json"), json.dumps(record))
     _freeze_survivors()
     return record
 
