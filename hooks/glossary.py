@@ -76,20 +76,19 @@ class GlossaryTerms(Treeprocessor):
     def _walk(self, element: etree.Element, seen: set[str], unmarked: bool) -> None:
         """Mark ``element``'s text, then each child and the text after it (its tail)."""
         unmarked = unmarked or element.tag in UNMARKED_INSIDE
-        index = 0
+        index = 0  # the first child not yet walked
         if not unmarked and _markable(element.text):
             element.text, marks = self._mark(element.text, seen)
-            for index, mark in enumerate(marks, start=1):
-                element.insert(index - 1, mark)
+            element[:0] = marks
+            index = len(marks)
         while index < len(element):
             child = element[index]
             index += 1
             self._walk(child, seen, unmarked)
             if not unmarked and _markable(child.tail):
                 child.tail, marks = self._mark(child.tail, seen)
-                for mark in marks:
-                    element.insert(index, mark)
-                    index += 1
+                element[index:index] = marks
+                index += len(marks)
 
     def _mark(self, text: str, seen: set[str]) -> tuple[str, list[etree.Element]]:
         """Split ``text`` at the terms not seen yet: the text before the first, and one

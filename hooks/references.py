@@ -98,6 +98,8 @@ _NORMALIZE = NormalizeWhitespace(Markdown())
 def converted_text(source: str) -> str:
     """The text of a page source as the citation extension receives it: MkDocs strips the
     front matter, then Python-Markdown normalises whitespace (tabs, blank lines). Numbering
-    notes from that text gives the numbers the converted page shows (and shares the scan)."""
+    notes from that text gives the numbers the converted page shows, and shares the scan.
+    (A page with fenced code reaches the extension with the fences stashed; its numbers are
+    the same, as the scan skips fenced code, but the scan is then done twice.)"""
     body, _meta = get_data(source)
     return "\n".join(_NORMALIZE.run(body.split("\n")))

@@ -24,9 +24,10 @@ def convert(tmp_path: Path):
     path = tmp_path / "glossary.yml"
     path.write_text(GLOSSARY, encoding="utf-8")
 
-    def run(text: str) -> str:
+    def run(text: str, *before: str) -> str:
+        """Convert ``text`` with the glossary, after the extensions named in ``before``."""
         md = markdown.Markdown(
-            extensions=["hooks.glossary"],
+            extensions=[*before, "hooks.glossary"],
             extension_configs={"hooks.glossary": {"glossary": str(path)}},
         )
         return md.convert(text)
@@ -74,15 +75,9 @@ def test_text_around_unmarked_terms_is_kept_in_order(convert) -> None:
     assert plain(html) == plain(without)
 
 
-def test_a_pages_own_abbreviations_keep_working_beside_the_glossary(tmp_path: Path) -> None:
-    path = tmp_path / "glossary.yml"
-    path.write_text(GLOSSARY, encoding="utf-8")
-    md = markdown.Markdown(
-        extensions=["abbr", "hooks.glossary"],
-        extension_configs={"hooks.glossary": {"glossary": str(path)}},
-    )
-    html = md.convert(
-        "*[BPP]: Black Panther Party\n\nThe BPP ran mutual aid; the BPP, mutual aid.\n"
+def test_a_pages_own_abbreviations_keep_working_beside_the_glossary(convert) -> None:
+    html = convert(
+        "*[BPP]: Black Panther Party\n\nThe BPP ran mutual aid; the BPP, mutual aid.\n", "abbr"
     )
     assert re.findall(r'<abbr title="([^"]+)">([^<]+)</abbr>', html) == [
         ("Black Panther Party", "BPP"),
