@@ -540,3 +540,84 @@ def test_random_markdown_in_pages_and_lessons(project: Path, body: str) -> None:
     finally:
         lesson.write_bytes(originals[0])
         page.write_bytes(originals[1])
+
+
+# --------------------------------------------------------------------------- encoded markup
+
+ENCODED_MARKUP = {
+    # (file, text replaced, replacement, expected location)
+    "entities in a title (the issue's attack)": (
+        LESSON,
+        '"Organizing: a short fixture lesson"',
+        '"Care &quot;&gt;&lt;img src=x onerror&#61;alert(1)&gt; X"',
+        f"{LESSON}:3:38: E070",
+    ),
+    "numeric references in a title": (
+        LESSON,
+        '"Organizing: a short fixture lesson"',
+        '"&#60;script&#62;alert(1)&#60;/script&#62;"',
+        f"{LESSON}:3:9: E070",
+    ),
+    "YAML escapes in a title": (
+        LESSON,
+        '"Organizing: a short fixture lesson"',
+        '"\\x3cscript\\x3ealert(1)\\x3c/script\\x3e"',
+        f"{LESSON}:3:8: E070",
+    ),
+    "unicode escapes in a title": (
+        LESSON,
+        '"Organizing: a short fixture lesson"',
+        '"\\u003cimg src=x onerror=alert(1)\\u003e"',
+        f"{LESSON}:3:8: E070",
+    ),
+    "svg with a slash in a glossary definition": (
+        "curriculum/glossary.yml",
+        "People pooling",
+        "<svg/onload=alert(1)> People pooling",
+        "curriculum/glossary.yml:3:20: E070",
+    ),
+    "details with slashes in the body": (
+        LESSON,
+        "## Two meanings",
+        "<details/open/ontoggle=alert(1)>x</details>\n\n## Two meanings",
+        f"{LESSON}:44:15: E070",
+    ),
+    "entity-encoded javascript link in the body": (
+        LESSON,
+        "## Two meanings",
+        "[x](&#106;avascript:alert(1))\n\n## Two meanings",
+        f"{LESSON}:44:5: E070",
+    ),
+    "tab-encoded javascript link in the body": (
+        LESSON,
+        "## Two meanings",
+        '<a href="java&#9;script:alert(1)">x</a>\n\n## Two meanings',
+        f"{LESSON}:44:10: E070",
+    ),
+    "newline inside javascript in the body": (
+        LESSON,
+        "## Two meanings",
+        '<a href="java\nscript:alert(1)">x</a>\n\n## Two meanings',
+        f"{LESSON}:44:10: E070",
+    ),
+    "braces inside javascript in a bibliography url": (
+        "bibliography.bib",
+        "  title     = {Mutual Aid},\n  subtitle  = {A Factor",
+        "  title     = {Mutual Aid},\n  url = {java{}script:alert(1)},\n  subtitle  = {A Factor",
+        "bibliography.bib:6:10: E070",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ENCODED_MARKUP)
+def test_raw_markup_check_decodes_before_it_judges(tmp_path: Path, case: str) -> None:
+    """E070 sees markup behind HTML entities, numeric references, YAML escapes, slashes for
+    spaces, and tabs, newlines or braces inside ``javascript:``."""
+    name, old, new, expected = ENCODED_MARKUP[case]
+    project = make_project(tmp_path)
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = [line for line in located(check_project(project).problems) if "E070" in line]
+    assert found[:1] == [expected]

@@ -111,7 +111,7 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
     for scalar in _scalars(lesson.node):
         start = lesson.front_start + scalar.start_mark.index
         raw = text[start : lesson.front_start + scalar.end_mark.index]
-        yield from unsafe_html(source, raw, start)
+        yield from unsafe_html(source, raw, start, scalar.value)
         _collect_yaml_citations(scan, source, scalar.value, raw, start)
         if published:
             yield from _todo(source, raw, start)
@@ -169,7 +169,7 @@ def _yaml_file_problems(path: Path, root: Path, scan: _Scan, kind: str) -> Itera
     node = _compose(text)
     for scalar in _scalars(node):
         start, end = scalar.start_mark.index, scalar.end_mark.index
-        yield from unsafe_html(source, text[start:end], start)
+        yield from unsafe_html(source, text[start:end], start, scalar.value)
         _collect_yaml_citations(scan, source, scalar.value, text[start:end], start)
     if kind == "course":
         _collect_source_key(scan, source, _get(node, "source"))
