@@ -108,6 +108,7 @@ def attack(project: Path, encoding: str) -> None:
     glossary_path = project / "curriculum/glossary.yml"
     glossary = yaml.safe_load(glossary_path.read_text(encoding="utf-8"))
     glossary[0]["definition"] = f"Pooling {bad}"
+    glossary[1]["term"] = f"{glossary[1]['term']} {bad}"
     glossary_path.write_text(yaml.safe_dump(glossary, sort_keys=False, allow_unicode=True))
 
     bib = project / "bibliography.bib"
@@ -247,6 +248,43 @@ def test_search_index_holds_the_payload_only_as_text(
     assert "alert(2)" in lesson["meta"]["title"]
     assert set(lesson["meta"]) <= {"title", "image", "image_alt"}  # Pagefind's own keys only
     assert url_scheme(lesson["meta"].get("image", "")) is None  # never another host
+
+
+@pytest.mark.xdist_group("packets")
+def test_no_field_puts_a_script_or_unsafe_link_into_a_packet(tmp_path: Path) -> None:
+    """The packet's HTML (what WeasyPrint lays out) has no live markup, and the PDF links only
+    to web and mail addresses: the bibliography's ``java{}script:`` url is text, not a
+    ``/URI`` annotation. Entity-encoded payloads print as the text they spell."""
+    import pypdf
+
+    from hooks.loader import load_curriculum
+    from hooks.packets import MarkdownConverter, PacketSpec, build_all, packet_html
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    attack(project, "entities")
+    curriculum = load_curriculum(project)
+    spec = PacketSpec("care-work", ("care-work",), "facilitator", "letter")
+    start = curriculum.course.start_time
+    assert unsafe_in(packet_html(curriculum, spec, MarkdownConverter(project), start)) == []
+
+    result = build_all(curriculum, project, tmp_path / "out", tmp_path / "cache", specs=[spec],
+                       workers=1)  # fmt: skip
+    reader = pypdf.PdfReader(result.files[spec.filename])
+    uris, actions = [], []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None:
+                actions.append(str(action.get("/S")))
+                if "/URI" in action:
+                    uris.append(str(action["/URI"]))
+    assert [u for u in uris if url_scheme(u) not in {"https", "http", "mailto"}] == []
+    assert set(actions) <= {"/URI", "/GoTo"}
+    assert "/JavaScript" not in reader.trailer["/Root"].get("/Names", {})
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "onerror=alert(1)" in text.replace("\n", " ")  # shown as text, never markup
+    assert "javascript:alert(31)" in text.replace("\n", "")  # the url, printed, not linked
 
 
 def test_unsafe_links_are_dropped_and_safe_ones_kept() -> None:
