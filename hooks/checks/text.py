@@ -248,3 +248,68 @@ def _decode_entities(text: str) -> tuple[str, list[int]]:
     pieces.append(text[last:])
     where.extend(range(last, len(text) + 1))
     return "".join(pieces), where
+
+
+# --------------------------------------------------------------------------- remote resources
+
+_URL = r"""\s*(?:<([^<>\n]*)>|(["']?)([^\s"'()<>]+)\2?)"""
+MD_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(" + _URL)
+MD_IMAGE_REF = re.compile(r"!\[([^\[\]]*)\](?:\[([^\[\]]*)\])?")
+MD_REF_DEF = re.compile(r"^[ ]{0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)", re.M)
+LOADING_TAG = re.compile(
+    r"<(img|source|video|audio|track|input|embed|object|iframe|frame|link|script|image|use"
+    r"|body|table|td)\b[^>]*>",
+    re.I,
+)
+LOADING_ATTRIBUTE = re.compile(
+    r"""[\s/](src|srcset|poster|data|background|href|xlink:href)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""",
+    re.I,
+)
+CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')\s]+)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.I)
+REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//|^(?:https?|ftp):", re.I)
+
+
+def remote_resources(source: Source, text: str, start: int = 0) -> Iterator[Problem]:
+    """Pictures, media, frames, fonts and styles that a page or packet would load from
+    another host (Markdown images, ``src``/``srcset``/``poster`` and the like, CSS ``url()``
+    and ``@import``), found at ``start`` in the source. A link a reader clicks is fine."""
+    decoded, where = _decode_entities(text)
+    found: list[tuple[int, str]] = []
+    for match in MD_IMAGE.finditer(decoded):
+        group = 1 if match.group(1) is not None else 3
+        found.append((match.start(group), match.group(group)))
+    definitions = {
+        label.strip().lower(): (m.start(2), m.group(2))
+        for m in MD_REF_DEF.finditer(decoded)
+        for label in [m.group(1)]
+    }
+    for match in MD_IMAGE_REF.finditer(decoded):
+        label = (match.group(2) or match.group(1)).strip().lower()
+        if label in definitions and not decoded.startswith("(", match.end()):
+            found.append(definitions[label])
+    for tag in LOADING_TAG.finditer(decoded):
+        name = tag.group(1).lower()
+        for attribute in LOADING_ATTRIBUTE.finditer(tag.group(0)):
+            kind = attribute.group(1).lower()
+            if kind == "href" and name not in {"link", "use", "image"}:
+                continue
+            value = attribute.group(2).strip("\"'")
+            urls = [part.split()[0] for part in value.split(",") if part.split()]
+            if kind != "srcset":
+                urls = [value]
+            offset = tag.start() + attribute.start(2)
+            found += [(offset, url) for url in urls]
+    for match in CSS_URL.finditer(decoded):
+        group = 2 if match.group(2) else 4
+        found.append((match.start(group), match.group(group)))
+    for offset, url in sorted(found):
+        if REMOTE.match(url.strip()):
+            yield source.problem(
+                start + where[offset],
+                "E071",
+                f"'{url.strip()}' would be loaded from another host by every reader",
+                "Pages and packets load nothing from other sites (privacy). Download the "
+                "file into docs/assets/ (if its license allows) and use that copy, e.g. "
+                "![A flyer](../assets/flyer.png) from a lesson; a link the reader clicks, "
+                "[the flyer](https://...), is fine.",
+            )
