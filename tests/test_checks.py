@@ -759,3 +759,12 @@ def test_characters_the_bundled_fonts_lack_are_errors(
     problems = [p for p in check_project(project).problems if p.code == "E073"]
     assert located(problems)[:1] == [expected]
     assert "U+" in problems[0].message
+
+
+def test_decomposed_accents_are_judged_as_the_letters_they_make(tmp_path: Path) -> None:
+    """ "c" + U+0327 COMBINING CEDILLA is the fonts' "ç", though the fonts lack the mark."""
+    project = make_project(tmp_path)
+    shutil.copytree(ROOT / "docs/assets/fonts", project / "docs/assets/fonts")
+    path = project / LESSON
+    path.write_text(path.read_text().replace("Spade argues", "Fran\u0063\u0327ois argues", 1))
+    assert [p for p in check_project(project).problems if p.code == "E073"] == []

@@ -76,18 +76,23 @@ def covered_characters(fonts: Path) -> frozenset[int] | None:
 
 
 def glyph_problems(source: Source, covered: frozenset[int] | None) -> Iterator[Problem]:
-    """The first place each character that the fonts lack appears in ``source``."""
+    """The first place each character that the fonts lack appears in ``source``. The text is
+    composed first (NFC), as a shaper draws "c" with a combining cedilla as the font's "ç"."""
     if covered is None:
         return
+    composed = unicodedata.normalize("NFC", source.text)
     missing = {
         char
-        for char in set(source.text)
+        for char in set(composed)
         if ord(char) not in covered and unicodedata.category(char) not in INVISIBLE
     }
-    for char in sorted(missing, key=source.text.index):
+    for char in sorted(missing, key=composed.index):
         name = unicodedata.name(char, "unnamed character")
+        at = source.text.find(char)
+        if at < 0:  # composed from several characters: find where the first one is written
+            at = max(source.text.find(unicodedata.normalize("NFD", char)[0]), 0)
         yield source.problem(
-            source.text.index(char),
+            at,
             "E073",
             f"'{char}' (U+{ord(char):04X} {name}) is in none of the bundled fonts",
             "Packets would print it as an empty box. Write it in words or with a character "
