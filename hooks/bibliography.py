@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from hooks.cachefile import write_atomically
+from hooks.safety import safe_url
 
 log = logging.getLogger("mkdocs.plugins.hooks.bibliography")
 
@@ -139,7 +140,7 @@ class Rich:
                 text = f'<span style="font-variant: small-caps">{text}</span>'
             if run.em:
                 text = f"<em>{text}</em>"
-            if run.href:
+            if run.href and safe_url(run.href):  # a `javascript:` url prints as text
                 text = f'<a href="{_escape(run.href, quote=True)}">{text}</a>'
             out.append(text)
         return "".join(out)

@@ -54,8 +54,8 @@ def checked(root: Path, settings: Mapping[str, Any], cache_dir: Path) -> Report:
 
 def inputs_digest(root: Path, settings: Mapping[str, Any]) -> str:
     """A digest of every input of the checks: the text of the sources (lessons, course,
-    glossary, bibliography, Markdown pages), the names of every file under ``docs/`` (links
-    may point at them), the check settings and the checks' code."""
+    glossary, bibliography, Markdown pages, stylesheets and fonts), the names of every file
+    under ``docs/`` (links may point at them), the check settings and the checks' code."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
     bibliography = root / settings.get("bibliography", "bibliography.bib")
@@ -69,7 +69,7 @@ def inputs_digest(root: Path, settings: Mapping[str, Any]) -> str:
     docs = root / "docs"
     for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
         digest.update(b"\0name\0" + path.relative_to(root).as_posix().encode())
-        if path.suffix == ".md":
+        if path.suffix in {".md", ".css", ".woff2"}:  # pages, stylesheets, the fonts' glyphs
             sources.append(path)
     for path in sources:
         if path.is_file():

@@ -22,7 +22,7 @@ from hooks.cachefile import write_atomically
 
 log = logging.getLogger("mkdocs.plugins.curriculum")
 CACHE_FORMAT = 1
-_FORMATTER = ("bibliography.py", "chicago.py", "formatted.py")
+_FORMATTER = ("bibliography.py", "chicago.py", "formatted.py", "safety.py")
 
 
 class Formatted:

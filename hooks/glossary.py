@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import ETX, STX, AtomicString
 
 UNMARKED_INSIDE = {"a", "h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -56,9 +56,17 @@ class GlossaryExtension(Extension):
 
 @cache
 def _pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
-    """Any form as a whole word, longest first (as ``abbr`` matches)."""
+    """Any form as a whole word, longest first (as ``abbr`` matches). "Whole" means no letter
+    or digit right before or after it, not ``\b``: a term that ends in punctuation (``C++``,
+    ``.*``) has no word boundary after it."""
     alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b")
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+PLACEHOLDER = re.compile(f"{re.escape(STX)}[^{re.escape(ETX)}]*{re.escape(ETX)}")
+"""Python-Markdown's placeholders for stashed HTML and inline elements (``\x02wzxhzdk:4\x03``):
+a term inside one (such as a term spelled ``wzxhzdk``) must stay unmarked, or the page loses
+what the placeholder stands for."""
 
 
 class GlossaryTerms(Treeprocessor):
@@ -96,9 +104,12 @@ class GlossaryTerms(Treeprocessor):
         assert self.pattern is not None
         marks: list[etree.Element] = []
         head, last = text, 0
+        stashed = [match.span() for match in PLACEHOLDER.finditer(text)]
         for match in self.pattern.finditer(text):
             word = match.group(0)
-            if word.casefold() in seen:
+            if word.casefold() in seen or any(
+                start < match.end() and match.start() < end for start, end in stashed
+            ):
                 continue
             seen.add(word.casefold())
             if marks:

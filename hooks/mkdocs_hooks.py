@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from hooks.safety import escape_meta
 from hooks.search import index_site, index_site_soon
 from hooks.site import SiteBuild
 
@@ -42,6 +43,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     assert _build is not None
     return _build.remember_compiled_templates(env)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    escape_meta(page.meta)  # Material prints the title, description and tags unescaped
+    return markdown
 
 
 def on_page_context(

@@ -70,6 +70,7 @@ from hooks.pdfcheck import (
     find_leaks,
     placement,
 )
+from hooks.safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.hooks.packets")
 
@@ -319,13 +320,13 @@ class MarkdownConverter:
     def entry(self, key: str) -> str:
         """A bibliography entry (Chicago) as HTML."""
         if self._entry is not None:
-            return self._entry(key)
+            return clean_html(self._entry(key))
         return f'<span class="bib-key">{html.escape(key)}</span>'
 
     def sources(self, keys: Sequence[str]) -> str:
         """A ``<ul class="sources">`` of the bibliography entries of ``keys``, alphabetised."""
         if self._sources is not None:
-            return self._sources(list(keys))
+            return clean_html(self._sources(list(keys)))
         entries = sorted((self.entry(key) for key in dict.fromkeys(keys)), key=_sort_text)
         items = "".join(f"<li>{entry}</li>" for entry in entries)
         return f'<ul class="sources">{items}</ul>' if items else ""
@@ -345,6 +346,7 @@ BASE_EXTENSIONS = [
     "tables",
     "pymdownx.superfences",
     "smarty",
+    "hooks.safety",  # last: no script, handler or unsafe link reaches a packet
 ]
 EXTENSION_CONFIGS: dict[str, Any] = {}
 CITATION = re.compile(r"\[(?=[^\]]*@)([^\[\]]+)\]")
@@ -1263,12 +1265,21 @@ def toolchain_digest(root: Path) -> str:
             "citations.py",
             "chicago.py",
             "bibliography.py",
+            "safety.py",
         )
     ]
     files = [p for p in code if p.exists()] + sorted(TEMPLATES.glob("*"))
     fonts = sorted(p for p in (root / FONTS).rglob("*") if p.is_file())
     versions = []
-    for package in ("weasyprint", "pydyf", "pypdf", "markdown", "pymdown-extensions", "pybtex"):
+    for package in (
+        "weasyprint",
+        "pydyf",
+        "pypdf",
+        "markdown",
+        "pymdown-extensions",
+        "pybtex",
+        "nh3",
+    ):
         try:
             versions.append(f"{package}={metadata.version(package)}")
         except metadata.PackageNotFoundError:

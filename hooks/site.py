@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -158,17 +159,19 @@ class SiteBuild:
 
 
 def navigation(curriculum: Curriculum, configured: Any) -> list[Any]:
-    """Build the navigation from course.yml, keeping hand-written entries that follow."""
+    """Build the navigation from course.yml, keeping hand-written entries that follow.
+    Titles are escaped: the theme prints navigation titles as HTML."""
     full = max(curriculum.course.tracks, key=lambda track: len(track.lessons))
     lessons = [
-        {lesson.meta.title: f"lessons/{lesson.id}.md"} for lesson in curriculum.track_lessons(full)
+        {escape(lesson.meta.title): f"lessons/{lesson.id}.md"}
+        for lesson in curriculum.track_lessons(full)
     ]
     extra = [
-        {lesson.meta.title: f"lessons/{lesson.id}.md"}
+        {escape(lesson.meta.title): f"lessons/{lesson.id}.md"}
         for lesson in curriculum.ordered_lessons()
         if lesson.id not in full.lessons
     ]
-    tracks = [{track.title: f"tracks/{track.id}.md"} for track in curriculum.course.tracks]
+    tracks = [{escape(track.title): f"tracks/{track.id}.md"} for track in curriculum.course.tracks]
     return [
         {"Home": "index.md"},
         {"Tracks": tracks},
