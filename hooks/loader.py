@@ -357,7 +357,18 @@ def track_problems(
 ) -> Iterator[Problem]:
     """Tracks must name existing lessons, each once, after their prerequisites."""
     _, node = parse_yaml(read_text(path, path.parent), shown)
+    first_of: dict[str, int] = {}  # track id -> its first line
     for track_index, track in enumerate(course.tracks):
+        line = node_line(node, ("tracks", track_index, "id"), 1)
+        if track.id in first_of:  # the second would silently replace the first on the site
+            yield Problem(
+                shown,
+                line,
+                f"track id '{track.id}' is already used by the track on line {first_of[track.id]}",
+                "E004",
+                "Every track needs its own id: change the 'id:' of one of them.",
+            )
+        first_of.setdefault(track.id, line)
         for position, lesson_id in enumerate(track.lessons):
             line = node_line(node, ("tracks", track_index, "lessons", position), 1)
             if lesson_id in unreadable:

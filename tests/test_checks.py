@@ -44,6 +44,7 @@ EXPECTED: dict[str, list[str]] = {
     "e003-not-utf8": [f"{LESSON}:21:1: E003"],
     "e003-empty-course": ["curriculum/course.yml:1:1: E003"],
     "e004-duplicate-id": [f"{LESSON}:2:1: E004"],
+    "e004-duplicate-track-id": ["curriculum/course.yml:9:1: E004"],
     "w005-file-name": ["curriculum/lessons/second.md:2:1: W005"],
     "e010-unknown-track-lesson": ["curriculum/course.yml:8:1: E010"],
     "e010-unknown-prerequisite": [f"{LESSON}:40:17: E010"],
