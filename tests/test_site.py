@@ -250,8 +250,17 @@ def copy_project(tmp_path: Path) -> Path:
 def strict_build(project: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """``mkdocs build --strict`` of ``project`` without packets (they have their own tests)."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")]
-        + ["--site-dir", str(project / "built")],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "--site-dir",
+            str(project / "built"),
+        ],
         cwd=cwd or project,
         capture_output=True,
         text=True,
