@@ -1,0 +1,193 @@
+"""``curriculum build`` (hooks/build.py): site/ is always a complete site, whatever happens to
+the build (a second build at once, a kill, a warning, a full disk)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hooks import build as site_build
+
+ROOT = Path(__file__).resolve().parent.parent
+COPY_IGNORE = (".venv", "site", ".site.*", ".cache", "node_modules", ".git", "test-artifacts")
+pytestmark = pytest.mark.xdist_group("site-builds")
+
+
+def copy_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    return project
+
+
+def command(site_dir: str = "site") -> list[str]:
+    return [sys.executable, "-m", "hooks.cli", "build", "--site-dir", site_dir]
+
+
+def environment(packets: str = "off") -> dict[str, str]:
+    return {**os.environ, "PACKETS": packets, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def run_build(project: Path, site_dir: str = "site") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command(site_dir), cwd=project, capture_output=True, text=True, env=environment()
+    )
+
+
+def beside(project: Path) -> list[str]:
+    """What a build left beside the site besides the site and its lock."""
+    return sorted(path.name for path in project.glob(".site.*") if path.name != ".site.lock")
+
+
+def test_two_builds_at_once_both_succeed_and_leave_one_complete_site(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    builds = [
+        subprocess.Popen(
+            command(),
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=environment(),
+        )
+        for _ in range(2)
+    ]
+    outputs = [build.communicate(timeout=600)[0] for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], outputs
+    assert any("waiting for another build of site/" in output for output in outputs)
+    assert (project / "site/index.html").is_file()
+    assert (project / "site/pagefind/pagefind-entry.json").is_file()
+    assert beside(project) == []
+
+
+def test_a_failed_build_leaves_the_old_site_as_it_was(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert run_build(project).returncode == 0
+    (project / "site/marker").write_text("the old site")
+    lesson = project / "curriculum/lessons/care-work.md"
+    # A warning (W080, placeholder text in a published lesson) stops the build: it is strict.
+    lesson.write_text(lesson.read_text().replace("## ", "## TODO ", 1))
+    result = run_build(project)
+    assert result.returncode == 1
+    assert "W080" in result.stderr and "build: failed; site/ is unchanged." in result.stderr
+    assert (project / "site/marker").read_text() == "the old site"
+    assert (project / "site/pagefind/pagefind-entry.json").is_file()
+    assert beside(project) == []
+
+
+def test_a_killed_build_leaves_the_old_site_and_the_next_build_tidies_up(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert run_build(project).returncode == 0
+    (project / "site/marker").write_text("the old site")
+    build = subprocess.Popen(
+        command(),
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=environment(),
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(project.glob(".site.build-*/assets")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # MkDocs is writing the new site
+    os.killpg(build.pid, signal.SIGKILL)
+    build.wait()
+    assert (project / "site/marker").read_text() == "the old site"
+    assert beside(project), "the killed build left its scratch folder"
+    assert run_build(project).returncode == 0
+    assert not (project / "site/marker").exists()
+    assert beside(project) == []
+
+
+def test_a_swap_killed_between_its_two_renames_is_put_right_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the folders cannot be exchanged atomically, the old site is renamed aside, whole,
+    before the new one is renamed in; the next build puts it back if the second never came."""
+    site, built = tmp_path / "site", tmp_path / ".site.build-1"
+    site.mkdir()
+    (site / "index.html").write_text("old")
+    built.mkdir()
+    (built / "index.html").write_text("new")
+    monkeypatch.setattr(site_build, "_exchange", lambda first, second: False)
+    renames = []
+
+    def killed_after_one(source: Path, target: Path) -> None:
+        if renames:
+            raise KeyboardInterrupt  # the build dies here
+        renames.append(target)
+        os.replace(source, target)
+
+    monkeypatch.setattr(site_build.os, "rename", killed_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        site_build.swap_in(built, site)
+    monkeypatch.undo()
+    assert not site.exists() and (renames[0] / "index.html").read_text() == "old"
+    site_build.recover(site)
+    assert (site / "index.html").read_text() == "old"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_folders_are_exchanged_in_one_step(tmp_path: Path) -> None:
+    site, built = tmp_path / "site", tmp_path / ".site.build-1"
+    for folder, text in ((site, "old"), (built, "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text)
+    old = site_build.swap_in(built, site)
+    assert (site / "index.html").read_text() == "new"
+    assert old is not None and (old / "index.html").read_text() == "old"
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path) -> Iterator[Path]:
+    """A small tmpfs at ``folder`` (root only)."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(disk: Path, free: int) -> None:
+    """Leave about ``free`` bytes free on ``disk``."""
+    with (disk / "filler").open("wb") as stream:
+        stream.write(b"\0" * (shutil.disk_usage(disk).free - free))
+
+
+def test_a_full_disk_is_named_not_a_traceback(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    with small_disk(tmp_path / "disk") as disk:
+        fill(disk, 512 * 1024)
+        result = run_build(project, str(disk / "site"))
+    assert result.returncode == 1
+    assert f"the disk is full: no space left on the device holding {disk}/site" in result.stderr
+    assert "Traceback" not in result.stderr and "OSError" not in result.stderr
+
+
+def test_a_disk_that_fills_up_under_pagefind_is_named(tmp_path: Path) -> None:
+    from hooks.search import SearchIndexError, index_site
+
+    project = copy_project(tmp_path)
+    assert run_build(project).returncode == 0
+    with small_disk(tmp_path / "disk") as disk:
+        pages = disk / "pages"
+        pages.mkdir()
+        for page in ("index.html", "glossary/index.html"):
+            (pages / page).parent.mkdir(exist_ok=True)
+            shutil.copy(project / "site" / page, pages / page)
+        fill(disk, 64 * 1024)
+        with pytest.raises(SearchIndexError, match=f"the disk is full: .* holding {pages}"):
+            index_site(pages)
