@@ -4,6 +4,7 @@ the build (a second build at once, a kill, a warning, a full disk)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -191,3 +192,52 @@ def test_a_disk_that_fills_up_under_pagefind_is_named(tmp_path: Path) -> None:
         fill(disk, 64 * 1024)
         with pytest.raises(SearchIndexError, match=f"the disk is full: .* holding {pages}"):
             index_site(pages)
+
+
+def complete_pdf(path: Path) -> bool:
+    from pypdf import PdfReader
+
+    data = path.read_bytes()
+    return data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:] and len(PdfReader(path).pages) > 0
+
+
+@pytest.mark.xdist_group("packets")
+def test_a_packet_build_killed_midway_leaves_no_half_pdf_and_a_cache_the_next_build_trusts(
+    tmp_path: Path,
+) -> None:
+    """A real packet build (one published lesson, so that it stays short) killed while its
+    workers render: no PDF in the cache is half-written, every cache record belongs to a whole
+    PDF, and the next build completes every packet."""
+    project = copy_project(tmp_path)
+    for lesson in (project / "curriculum/lessons").glob("*.md"):
+        if lesson.stem != "what-is-organizing":
+            lesson.write_text(lesson.read_text().replace("status: published", "status: draft", 1))
+    cache = project / ".cache/packets"
+    build = subprocess.Popen(
+        command(),
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=environment(packets="on"),
+        start_new_session=True,  # its render workers too
+    )
+    deadline = time.monotonic() + 300
+    while not list(cache.glob("*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the first packet is rendered and others are under way
+    os.killpg(build.pid, signal.SIGKILL)
+    build.wait()
+    rendered = list(cache.glob("*.pdf"))
+    assert rendered, "the build was killed before it rendered a packet"
+    assert all(complete_pdf(path) for path in rendered)
+    for record in cache.glob("*.json"):
+        assert record.with_suffix(".pdf") in rendered
+        json.loads(record.read_text())
+    assert not (project / "site").exists()
+
+    again = subprocess.run(
+        command(), cwd=project, capture_output=True, text=True, env=environment(packets="on")
+    )
+    assert again.returncode == 0, again.stderr
+    packets = sorted((project / "site/packets").glob("*.pdf"))
+    assert len(packets) >= 6 and all(complete_pdf(path) for path in packets)
+    assert beside(project) == []
