@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from hooks.cachefile import write_atomically
+from hooks.cachefile import cache_not_written, write_atomically
 
 log = logging.getLogger("mkdocs.plugins.hooks.bibliography")
 
@@ -581,7 +581,7 @@ def _write_cache(cache_file: Path, records: list[Record]) -> None:
         payload = {"format": CACHE_FORMAT, "entries": records}
         write_atomically(cache_file, json.dumps(payload, ensure_ascii=False))
     except OSError as exc:  # a read-only checkout still builds, only slower
-        log.warning("could not write bibliography cache %s: %s", cache_file, exc)
+        cache_not_written(cache_file, exc)
 
 
 _BRACES = re.compile(r"[{}@]")

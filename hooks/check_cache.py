@@ -22,7 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from hooks.cachefile import write_atomically
+from hooks.cachefile import cache_not_written, write_atomically
 from hooks.checks import Report, check_project
 from hooks.loader import Problem
 
@@ -109,4 +109,4 @@ def _store(cache_file: Path, report: Report) -> None:
             old.unlink(missing_ok=True)  # one report per project: the newest
         write_atomically(cache_file, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as error:
-        log.warning("could not write the checks cache %s: %s", cache_file, error)
+        cache_not_written(cache_file, error)

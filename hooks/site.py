@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from hooks.cachefile import cache_not_written, write_atomically
 from hooks.check_cache import checked
 from hooks.checks import format_problem
 from hooks.formatted import Formatted
@@ -45,6 +48,7 @@ class SiteBuild:
     repository: str
     pages: PageBuilder
     serving: bool = False
+    scratch: list[Path] = field(default_factory=list)  # folders to delete after the build
 
     @classmethod
     def start(cls, config: MkDocsConfig, *, serving: bool = False) -> SiteBuild:
@@ -115,6 +119,12 @@ class SiteBuild:
 
         cache = self.root / PACKET_CACHE
         try:
+            write_atomically(cache / ".writable", b"")
+        except OSError as error:  # a read-only checkout: render every packet afresh, aside
+            cache_not_written(cache / ".writable", error)
+            cache = Path(tempfile.mkdtemp(prefix="curriculum-packets-"))
+            self.scratch.append(cache)
+        try:
             result = build_all(
                 self.curriculum, self.root, cache / "published", cache, workers=os.cpu_count() or 2
             )
@@ -136,8 +146,16 @@ class SiteBuild:
         return env
 
     def finish(self) -> None:
-        """After a successful build: keep this build's formatted citations for the next."""
+        """After a successful build: keep this build's formatted citations for the next, and
+        delete the packets rendered aside (MkDocs has copied them into the site)."""
         Formatted.save_all()
+        self.discard_scratch()
+
+    def discard_scratch(self) -> None:
+        """Delete the folders this build rendered aside (after it, or when it failed)."""
+        for folder in self.scratch:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.scratch.clear()
 
     def edit_url(self, page: Page) -> str | None:
         """Point 'edit this page' at the file a contributor really edits."""

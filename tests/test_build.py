@@ -241,3 +241,32 @@ def test_a_packet_build_killed_midway_leaves_no_half_pdf_and_a_cache_the_next_bu
     packets = sorted((project / "site/packets").glob("*.pdf"))
     assert len(packets) >= 6 and all(complete_pdf(path) for path in packets)
     assert beside(project) == []
+
+
+@pytest.mark.xdist_group("packets")
+def test_a_read_only_cache_folder_builds_on_without_caches(tmp_path: Path) -> None:
+    """A read-only checkout (here .cache/ is a read-only mount: root ignores file modes) builds
+    the whole site, packets included, and says once, as information, that it has no caches."""
+    project = copy_project(tmp_path)
+    for lesson in (project / "curriculum/lessons").glob("*.md"):
+        if lesson.stem != "what-is-organizing":  # one published lesson: few packets
+            lesson.write_text(lesson.read_text().replace("status: published", "status: draft", 1))
+    cache = project / ".cache"
+    cache.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(cache)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        result = subprocess.run(
+            command(), cwd=project, capture_output=True, text=True, env=environment("on")
+        )
+    finally:
+        subprocess.run(["umount", "-l", str(cache)], check=False)
+    assert result.returncode == 0, result.stderr
+    told = [line for line in result.stderr.splitlines() if "caches: cannot write" in line]
+    assert len(told) == 1 and told[0].startswith("INFO"), result.stderr
+    assert "WARNING" not in result.stderr
+    packets = list((project / "site/packets").glob("*.pdf"))
+    assert len(packets) >= 6 and all(complete_pdf(path) for path in packets)
