@@ -270,3 +270,22 @@ def test_a_read_only_cache_folder_builds_on_without_caches(tmp_path: Path) -> No
     assert "WARNING" not in result.stderr
     packets = list((project / "site/packets").glob("*.pdf"))
     assert len(packets) >= 6 and all(complete_pdf(path) for path in packets)
+
+
+def make_recipe(target: str) -> list[str]:
+    """The commands of a Makefile target, as `make -n` would run them."""
+    result = subprocess.run(
+        ["make", "-n", target, "INSTALL=", "BIN=bin"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stdout.splitlines() if line.strip()]
+
+
+def test_make_test_builds_exactly_as_make_build_does() -> None:
+    """Under --quiet MkDocs drops warnings before --strict counts them: `make test` passed
+    builds that `make build` refused. Both now run the same strict command."""
+    build = [line for line in make_recipe("build") if "build" in line.split()]
+    test = [line for line in make_recipe("test") if " build " in f"{line} "]
+    assert build == ["bin/curriculum build --site-dir site"]
+    assert test == ["bin/curriculum build --site-dir .cache/test-site"]
+    assert not any("--quiet" in line or "--no-strict" in line for line in build + test)
