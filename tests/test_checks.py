@@ -257,6 +257,42 @@ def test_a_string_macro_bomb_is_one_located_error(tmp_path: Path) -> None:
     assert "@string 'a5' expands to 1,000,000 characters" in bombs[0].message
 
 
+ALIAS_BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9 if previous else ['lol'] * 9)}]\n"
+    for previous, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
+)
+"""Nine levels of nine-fold YAML aliases (387,420,489 values once expanded)."""
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        (
+            f"title: Guide\n{ALIAS_BOMB}tags: *i\n",
+            ["docs/guide.md:7:1: E001"]
+            + [f"docs/guide.md:{line}:1: E001" for line in (8, 9, 10, 11, 12)],
+        ),
+        ("title: Guide\ntags: [[nested], list]\n", ["docs/guide.md:3:1: E001"]),
+        ("title: Guide\nhide: toc\n", ["docs/guide.md:3:1: E001"]),
+        ('title: "Guide\n', ["docs/guide.md:2:8: E000"]),
+        ("- a list\n", ["docs/guide.md:2:1: E001"]),
+        ("title: 2024\ntags: [a, b]\nhide: [toc]\nsearch: {exclude: true}\n", []),
+    ],
+    ids=["alias-bomb", "nested-tags", "hide-not-a-list", "yaml-syntax", "not-a-mapping", "fine"],
+)
+def test_front_matter_of_pages_is_checked(tmp_path: Path, front: str, expected: list[str]) -> None:
+    """MkDocs reads a page's front matter without saying where a problem is (a bomb there
+    failed the build with no line number); the checks read it first."""
+    project = make_project(tmp_path)
+    page = project / "docs/guide.md"
+    body = page.read_text().split("---\n", 2)[2]
+    page.write_text(f"---\n{front}---\n{body}")
+    problems = check_project(project, {"cache_dir": None}).problems
+    assert sorted(located(p for p in problems if p.path == "docs/guide.md")) == sorted(expected)
+    for problem in problems:
+        assert_clean(problem)
+
+
 # --------------------------------------------------------------------------- malformed input
 
 
