@@ -289,3 +289,21 @@ def test_make_test_builds_exactly_as_make_build_does() -> None:
     assert build == ["bin/curriculum build --site-dir site"]
     assert test == ["bin/curriculum build --site-dir .cache/test-site"]
     assert not any("--quiet" in line or "--no-strict" in line for line in build + test)
+    assert [line for line in make_recipe("check") if "curriculum" in line] == [
+        "bin/curriculum check --strict"
+    ]
+    assert "--no-strict" in make_recipe("serve")[-1]  # the preview is the lenient one
+
+
+def test_the_checks_say_what_warnings_do(tmp_path: Path) -> None:
+    """They said "Warnings do not stop the site from building" while every warning stopped
+    `make build`."""
+    project = copy_project(tmp_path)
+    lesson = project / "curriculum/lessons/care-work.md"
+    lesson.write_text(lesson.read_text().replace("## ", "## TODO ", 1))
+    check = subprocess.run(
+        [sys.executable, "-m", "hooks.cli", "check"], cwd=project, capture_output=True, text=True
+    )
+    assert "W080" in check.stdout
+    assert "warnings stop `make build` and `make test`" in check.stdout
+    assert "do not stop" not in check.stdout
