@@ -167,7 +167,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--site-dir", type=Path, default=Path("site"))
     parser.add_argument(
-        "--root", type=Path, default=Path.cwd(), help="the folder of mkdocs.yml (default: here)"
+        "--root",
+        type=Path,
+        default=None,
+        help="the folder of mkdocs.yml (default: found from the current folder)",
     )
     args = parser.parse_args(argv)
-    return build(args.root.absolute(), args.site_dir)
+    from hooks.cli import find_root
+
+    return build(find_root(args.root).absolute(), args.site_dir)

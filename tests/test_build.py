@@ -108,6 +108,25 @@ def test_a_killed_build_leaves_the_old_site_and_the_next_build_tidies_up(tmp_pat
     assert beside(project) == []
 
 
+def test_an_undeletable_file_in_the_old_site_does_not_gut_it(tmp_path: Path) -> None:
+    """The old swap deleted site/ before moving the new one in: a file it could not delete
+    left a gutted site. Renames never touch the contents; the old site is deleted after."""
+    project = copy_project(tmp_path)
+    assert run_build(project).returncode == 0
+    stuck = project / "site/stuck"
+    stuck.write_text("immutable")
+    if subprocess.run(["chattr", "+i", str(stuck)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here (root on ext4 or similar is needed)")
+    try:
+        result = run_build(project)
+        assert result.returncode == 0, result.stderr
+        assert "could not delete all of the old site" in result.stderr
+        assert not stuck.exists() and (project / "site/pagefind/pagefind-entry.json").is_file()
+    finally:
+        for path in project.glob(".site.*/stuck"):
+            subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
 def test_a_swap_killed_between_its_two_renames_is_put_right_by_the_next_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
