@@ -99,15 +99,14 @@ def swap_in(built: Path, site_dir: Path) -> Path | None:
     return old
 
 
-def run_mkdocs(config_file: Path, site_dir: Path, *, strict: bool) -> int:
-    """``mkdocs build`` in this process (so that a full disk can be told apart from the rest).
-    Returns MkDocs' exit status; raises OSError for what MkDocs does not catch."""
+def run_mkdocs(config_file: Path, site_dir: Path) -> int:
+    """``mkdocs build --strict`` in this process (so that a full disk can be told apart from
+    the rest). Returns MkDocs' exit status; raises OSError for what MkDocs does not catch."""
     import click
     from mkdocs.__main__ import cli
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    args = ["build", "--config-file", str(config_file), "--site-dir", str(site_dir)]
-    args += ["--strict"] if strict else []
+    args = ["build", "--strict", "--config-file", str(config_file), "--site-dir", str(site_dir)]
     try:
         cli.main(args=args, prog_name="mkdocs", standalone_mode=False)
     except click.ClickException as error:  # Aborted: strict warnings, BuildStopped, ...
@@ -118,7 +117,7 @@ def run_mkdocs(config_file: Path, site_dir: Path, *, strict: bool) -> int:
     return 0
 
 
-def build(root: Path, site_dir: Path, *, strict: bool = True, out: TextIO | None = None) -> int:
+def build(root: Path, site_dir: Path, *, out: TextIO | None = None) -> int:
     """Build the site of the project at ``root`` into ``site_dir``; return the exit status."""
     out = out or sys.stderr
     site_dir = (root / site_dir).absolute()
@@ -131,7 +130,7 @@ def build(root: Path, site_dir: Path, *, strict: bool = True, out: TextIO | None
                 tempfile.mkdtemp(prefix=f".{site_dir.name}.{BUILDING}", dir=site_dir.parent)
             )
             try:
-                status = run_mkdocs(root / "mkdocs.yml", scratch, strict=strict)
+                status = run_mkdocs(root / "mkdocs.yml", scratch)
                 if status != 0:
                     print(f"build: failed; {shown}/ is unchanged.", file=out)
                     return status

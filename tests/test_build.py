@@ -294,7 +294,10 @@ def test_a_read_only_cache_folder_builds_on_without_caches(tmp_path: Path) -> No
 def make_recipe(target: str) -> list[str]:
     """The commands of a Makefile target, as `make -n` would run them."""
     result = subprocess.run(
-        ["make", "-n", target, "INSTALL=", "BIN=bin"], cwd=ROOT, capture_output=True, text=True
+        ["make", "-n", "--no-print-directory", target, "INSTALL=", "BIN=bin"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return [line for line in result.stdout.splitlines() if line.strip()]
