@@ -1530,13 +1530,23 @@ def _expected_cost(curriculum: Curriculum, spec: PacketSpec) -> tuple[int, bool,
     return len(spec.lessons), spec.style == "large-print", spec.edition == "facilitator", text
 
 
+STALE_PARTIAL = 3600
+"""Seconds after which a ``.*.part`` temporary in the cache belongs to a killed build (a
+running build renames its own within the render of one packet)."""
+
+
 def _prune(cache_dir: Path, keep: set[str], stems: set[str]) -> None:
-    """Delete cached renders of these packets made from older inputs."""
+    """Delete cached renders of these packets made from older inputs, and the half-written
+    temporaries that killed builds left (never read, but they pile up)."""
     for path in cache_dir.glob("*.pdf"):
         stem = path.name.split(".", 1)[0]
         if stem in stems and path.name not in keep:
             path.unlink(missing_ok=True)
             path.with_suffix(".json").unlink(missing_ok=True)
+    for path in cache_dir.rglob(".*.part"):
+        with contextlib.suppress(OSError):
+            if time.time() - path.stat().st_mtime > STALE_PARTIAL:
+                path.unlink()
 
 
 def build_packets(
