@@ -19,7 +19,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("site")
-COPY_IGNORE = (".venv", "site", "site.partial", ".cache", "node_modules", ".git")
+COPY_IGNORE = (".venv", "site", ".site.*", ".cache", "node_modules", ".git")
 
 
 def course() -> dict:
@@ -176,7 +176,8 @@ def test_failed_build_leaves_no_site(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "curriculum/lessons/care-work.md:" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    assert not (project / "site").exists() and not (project / "site.partial").exists()
+    assert not (project / "site").exists()
+    assert [path.name for path in project.glob(".site.*")] == [".site.lock"]  # no scratch left
 
 
 @pytest.mark.parametrize("serving", [False, True], ids=["published-build", "preview"])
