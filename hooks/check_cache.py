@@ -22,9 +22,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from hooks.cachefile import write_atomically
+from hooks.cachefile import cache_not_written, write_atomically
 from hooks.checks import Report, check_project
-from hooks.loader import Problem
+from hooks.loader import Problem, UnreadableSource, read_source_bytes
 
 log = logging.getLogger("mkdocs.plugins.curriculum")
 CACHE_FORMAT = 2
@@ -74,7 +74,10 @@ def inputs_digest(root: Path, settings: Mapping[str, Any]) -> str:
     for path in sources:
         if path.is_file():
             digest.update(b"\0file\0" + str(path).encode() + b"\0")
-            digest.update(path.read_bytes())
+            try:  # no further than the checks read: they report what is too large
+                digest.update(read_source_bytes(path))
+            except (OSError, UnreadableSource):
+                digest.update(b"\0unreadable\0")
     return digest.hexdigest()
 
 
@@ -109,4 +112,4 @@ def _store(cache_file: Path, report: Report) -> None:
             old.unlink(missing_ok=True)  # one report per project: the newest
         write_atomically(cache_file, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as error:
-        log.warning("could not write the checks cache %s: %s", cache_file, error)
+        cache_not_written(cache_file, error)

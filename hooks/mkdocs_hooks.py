@@ -65,3 +65,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         index_site(Path(config.site_dir))
     if _build is not None:
         _build.finish()
+
+
+def on_build_error(error: Exception) -> None:
+    if _build is not None:
+        _build.discard_scratch()

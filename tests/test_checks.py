@@ -44,6 +44,7 @@ EXPECTED: dict[str, list[str]] = {
     "e003-not-utf8": [f"{LESSON}:21:1: E003"],
     "e003-empty-course": ["curriculum/course.yml:1:1: E003"],
     "e004-duplicate-id": [f"{LESSON}:2:1: E004"],
+    "e004-duplicate-track-id": ["curriculum/course.yml:9:1: E004"],
     "w005-file-name": ["curriculum/lessons/second.md:2:1: W005"],
     "e010-unknown-track-lesson": ["curriculum/course.yml:8:1: E010"],
     "e010-unknown-prerequisite": [f"{LESSON}:40:17: E010"],
@@ -243,6 +244,56 @@ def test_settings_choose_the_bibliography(tmp_path: Path) -> None:
     assert check_project(project, {"bibliography": "refs.bib", "cache_dir": None}).problems == []
     missing = check_project(project)
     assert "bibliography.bib:1:1: E003" in located(missing.problems)
+
+
+def test_a_string_macro_bomb_is_one_located_error(tmp_path: Path) -> None:
+    """Ten levels of tenfold ``#`` joins took pybtex minutes and gigabytes, then gave an empty
+    reason at 1:1; seven levels (10 MB) show the same bound without risking the machine."""
+    project = make_project(tmp_path)
+    macros = ['@string{a0 = "xxxxxxxxxx"}']
+    macros += [f"@string{{a{n} = {' # '.join([f'a{n - 1}'] * 10)}}}" for n in range(1, 7)]
+    bib = project / "bibliography.bib"
+    bib.write_text("\n".join(macros) + "\n" + bib.read_text())
+    problems = check_project(project, {"cache_dir": None}).problems
+    bombs = [p for p in problems if p.code == "E060"]
+    assert located(bombs) == ["bibliography.bib:6:1: E060"]
+    assert "@string 'a5' expands to 1,000,000 characters" in bombs[0].message
+
+
+ALIAS_BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9 if previous else ['lol'] * 9)}]\n"
+    for previous, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
+)
+"""Nine levels of nine-fold YAML aliases (387,420,489 values once expanded)."""
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        (
+            f"title: Guide\n{ALIAS_BOMB}tags: *i\n",
+            ["docs/guide.md:7:1: E001"]
+            + [f"docs/guide.md:{line}:1: E001" for line in (8, 9, 10, 11, 12)],
+        ),
+        ("title: Guide\ntags: [[nested], list]\n", ["docs/guide.md:3:1: E001"]),
+        ("title: Guide\nhide: toc\n", ["docs/guide.md:3:1: E001"]),
+        ('title: "Guide\n', ["docs/guide.md:2:8: E000"]),
+        ("- a list\n", ["docs/guide.md:2:1: E001"]),
+        ("title: 2024\ntags: [a, b]\nhide: [toc]\nsearch: {exclude: true}\n", []),
+    ],
+    ids=["alias-bomb", "nested-tags", "hide-not-a-list", "yaml-syntax", "not-a-mapping", "fine"],
+)
+def test_front_matter_of_pages_is_checked(tmp_path: Path, front: str, expected: list[str]) -> None:
+    """MkDocs reads a page's front matter without saying where a problem is (a bomb there
+    failed the build with no line number); the checks read it first."""
+    project = make_project(tmp_path)
+    page = project / "docs/guide.md"
+    body = page.read_text().split("---\n", 2)[2]
+    page.write_text(f"---\n{front}---\n{body}")
+    problems = check_project(project, {"cache_dir": None}).problems
+    assert sorted(located(p for p in problems if p.path == "docs/guide.md")) == sorted(expected)
+    for problem in problems:
+        assert_clean(problem)
 
 
 # --------------------------------------------------------------------------- malformed input

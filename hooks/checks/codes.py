@@ -11,7 +11,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E001": ("error", "a field is missing, has the wrong type or an invalid value"),
     "E002": ("error", "unknown field (often a typo)"),
     "E003": ("error", "the file cannot be read as text (binary, not UTF-8, or empty)"),
-    "E004": ("error", "two lessons use the same id"),
+    "E004": ("error", "two lessons, or two tracks, use the same id"),
     "W005": ("warning", "a lesson's file name differs from its id"),
     "E010": ("error", "a track or a prerequisite names a lesson that does not exist"),
     "E011": ("error", "prerequisites go round in a circle"),

@@ -37,8 +37,16 @@ from hooks.checks.text import (
     remote_resources,
     unsafe_html,
 )
-from hooks.checks.yamlnodes import _compose, _get, _items, _scalar, _scalars
-from hooks.loader import Problem, display_path, read_text
+from hooks.checks.yamlnodes import (
+    _compose,
+    _get,
+    _items,
+    _scalar,
+    _scalars,
+    expanded_size,
+    explain_yaml_error,
+)
+from hooks.loader import Problem, SourceError, display_path, parse_yaml, read_text
 from hooks.model import Curriculum
 
 FONTS = Path("docs") / "assets" / "fonts"
@@ -162,10 +170,88 @@ def _page_problems(page: Source, name: str, scan: _Scan, site: Site) -> Iterator
         closing = re.compile(r"^---[ \t]*$", re.M).search(page.text, 4)
         if closing:
             start = closing.end()
+            yield from _page_front_matter_problems(page, page.text[4 : closing.start()])
     yield from unsafe_html(page, masked[start:], start)
     yield from remote_resources(page, masked[start:], start)
     _collect_citations(scan, page, page.text[start:], start)
     yield from markdown_problems(page, masked, start, len(masked), name, site, 0)
+
+
+PAGE_FIELDS: dict[str, tuple[type, str]] = {
+    "title": (str, "a line of text"),
+    "description": (str, "a line of text"),
+    "subtitle": (str, "a line of text"),
+    "template": (str, "a template's file name"),
+    "status": (str, "a word"),
+    "icon": (str, "an icon name"),
+    "tags": (list, "a list of words"),
+    "hide": (list, "a list of words (navigation, toc, footer, ...)"),
+    "search": (dict, "a set of 'field: value' lines (exclude, boost)"),
+}
+"""The front-matter fields of a hand-written page that MkDocs and Material read, and what each
+must hold: anything else crashed the build far from the page (or silently did nothing)."""
+MAX_FRONT_MATTER_VALUES = 10_000
+"""A page's front matter holds a few values; aliases that expand past this are a YAML bomb."""
+
+
+def _page_front_matter_problems(page: Source, front: str) -> Iterator[Problem]:
+    """Check a ``docs/*.md`` page's front matter as the build will read it, so a mistake is
+    reported at its line by ``make check`` rather than by MkDocs without one."""
+    try:
+        yaml.compose(front, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        line, column, message, hint = explain_yaml_error(front, error)
+        yield _problem(page.path, 2 + line, column + 1, "E000", message, hint)
+        return
+    except yaml.YAMLError:
+        pass  # parse_yaml reports it, at the first line
+    try:
+        data, node = parse_yaml(front, page.path, first_line=2)
+    except SourceError as error:
+        yield from error.problems
+        return
+    if data is None:
+        return
+    hint = "Front matter is 'field: value' lines, e.g. 'title: About'."
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        yield _problem(page.path, 2, 1, "E001", "front matter must be 'field: value' lines", hint)
+        return
+    for key_node, value_node in node.value:
+        line = 2 + key_node.start_mark.line
+        name = str(key_node.value)
+        values = expanded_size(value_node, MAX_FRONT_MATTER_VALUES)
+        if values > MAX_FRONT_MATTER_VALUES:
+            yield _problem(
+                page.path,
+                line,
+                key_node.start_mark.column + 1,
+                "E001",
+                f"'{name}' expands to over {MAX_FRONT_MATTER_VALUES:,} values through YAML "
+                "aliases (*name)",
+                "Write the value out; a page's front matter needs no aliases.",
+            )
+            continue
+        expected = PAGE_FIELDS.get(name)
+        value = data.get(key_node.value)
+        if expected is None or value is None:
+            continue
+        kind, wanted = expected
+        scalar = (str, int, float)
+        well_formed = (
+            isinstance(value, scalar)
+            if kind is str
+            else isinstance(value, kind)
+            and (kind is not list or all(isinstance(item, scalar) for item in value))
+        )
+        if not well_formed:
+            yield _problem(
+                page.path,
+                line,
+                key_node.start_mark.column + 1,
+                "E001",
+                f"'{name}' must be {wanted}",
+                "MkDocs and Material read this field; see their documentation for its form.",
+            )
 
 
 def _collect_source_key(scan: _Scan, source: Source, node: yaml.Node | None) -> None:
