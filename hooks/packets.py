@@ -286,7 +286,7 @@ class MarkdownConverter:
         self._ext = lambda: citations.CitationExtension(**{**options, "mode": "print"})
         self._entry = lambda key: style(edition).bibliography_entry(bibliography()[key])
         self._sources = lambda keys: citations.render_sources(keys, bibliography(), edition)
-        self._cited = citations.cited_keys
+        self._cited = lambda text: citations.cited_keys(text, bibliography())
         self.engine = "citations"
 
     # -- the swappable part ------------------------------------------------------------------

@@ -59,9 +59,9 @@ class References:
             )
         )
 
-    @staticmethod
-    def cited_keys(markdown: str) -> list[str]:
-        return cited_keys(markdown)
+    def cited_keys(self, markdown: str) -> list[str]:
+        """The keys a text cites (an ``@word`` outside brackets only when it is a key)."""
+        return cited_keys(markdown, self.bibliography)
 
     @staticmethod
     def markdown_citation(key: str, locator: str = "") -> str:
@@ -76,7 +76,7 @@ class References:
         """
         uses: dict[str, list[Use]] = {}
         for url, (title, markdown) in pages.items():
-            for note in number_notes(converted_text(markdown)):
+            for note in number_notes(converted_text(markdown), self.bibliography):
                 if note.citation is None:
                     continue
                 for key in dict.fromkeys(note.citation.keys):

@@ -58,7 +58,7 @@ EXPECTED: dict[str, list[str]] = {
     "e031-reading-key": [f"{LESSON}:14:10: E031"],
     "e032-glossary-source": ["curriculum/glossary.yml:4:11: E032"],
     "w033-bare-citation": [f"{LESSON}:46:4: W033"],
-    "e034-malformed-citation": [f"{LESSON}:47:17: E034"],
+    "w034-unreadable-citation": [f"{LESSON}:47:16: W034"],
     # Glossary.
     "e040-unknown-key-term": [f"{LESSON}:12:1: E040"],
     "w041-unused-glossary-term": ["curriculum/glossary.yml:9:9: W041"],
@@ -342,7 +342,7 @@ def test_codes_are_documented_in_contributing() -> None:
 def test_find_citations_agrees_with_the_renderer() -> None:
     text = (
         "A [@a, 16] b [see @b, 3; also @c] `[@code]` mail x@y.org, @a alone, "
-        "[@a 16] broken, [link](https://e.org/@a) and [^note]."
+        "[@a; x] broken, [link](https://e.org/@a), [@a 16] and [^note]."
     )
     found = [
         (c.key, c.kind, text[c.start : c.start + len(c.key) + 1]) for c in find_citations(text)
@@ -351,9 +351,12 @@ def test_find_citations_agrees_with_the_renderer() -> None:
         ("a", "cite", "@a"),
         ("b", "cite", "@b"),
         ("c", "cite", "@c"),
-        ("a", "bare", "@a"),
-        ("a", "malformed", "@a"),
+        ("a", "narrative", "@a"),
+        ("a", "malformed", "[@"),
+        ("a", "cite", "@a"),
     ]
+    (malformed,) = [c for c in find_citations(text) if c.kind == "malformed"]
+    assert "'x' names no source" in malformed.reason and malformed.hint
 
 
 def test_mask_code_keeps_offsets() -> None:

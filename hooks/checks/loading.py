@@ -40,7 +40,8 @@ class _Scan:
     keys: dict[str, str] = field(default_factory=dict)  # casefolded key -> key
     bib_ready: bool = False  # the .bib file was read (keys are meaningful)
     cited: set[str] = field(default_factory=set)
-    citation_sites: list[tuple[Source, int, str, str]] = field(default_factory=list)
+    citation_sites: list[tuple[Source, int, str, str, str, str]] = field(default_factory=list)
+    """(file, offset, key, kind, reason, hint) of every citation key found."""
     used_terms: set[str] = field(default_factory=set)
     complete: bool = True  # every lesson and page could be read (so "unused" is meaningful)
     files: int = 0

@@ -120,7 +120,7 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
         key = _scalar(key_node)
         if key_node is not None and key:
             offset = lesson.front_start + key_node.start_mark.index
-            scan.citation_sites.append((source, offset, key, "reading"))
+            scan.citation_sites.append((source, offset, key, "reading", "", ""))
     masked = mask_code(text)
     body = masked[lesson.body_start :]
     yield from unsafe_html(source, body, lesson.body_start)
@@ -156,7 +156,7 @@ def _collect_source_key(scan: _Scan, source: Source, node: yaml.Node | None) -> 
     """Remember a ``source:`` key (course or glossary term) for the citation checks."""
     if _scalar(node):
         scan.citation_sites.append(
-            (source, node.start_mark.index, str(_scalar(node)), "source")  # type: ignore[union-attr]
+            (source, node.start_mark.index, str(_scalar(node)), "source", "", "")  # type: ignore[union-attr]
         )
 
 
@@ -194,7 +194,16 @@ def _yaml_file_problems(path: Path, root: Path, scan: _Scan, kind: str) -> Itera
 
 def _collect_citations(scan: _Scan, source: Source, text: str, start: int) -> None:
     for citation in find_citations(text):
-        scan.citation_sites.append((source, start + citation.start, citation.key, citation.kind))
+        scan.citation_sites.append(
+            (
+                source,
+                start + citation.start,
+                citation.key,
+                citation.kind,
+                citation.reason,
+                citation.hint,
+            )
+        )
 
 
 def _collect_yaml_citations(scan: _Scan, source: Source, value: str, raw: str, start: int) -> None:
@@ -205,36 +214,43 @@ def _collect_yaml_citations(scan: _Scan, source: Source, value: str, raw: str, s
     for citation in find_citations(value):
         at = _key_offset(raw, citation.key, cursor, len(raw))
         cursor = at + 1
-        scan.citation_sites.append((source, start + at, citation.key, citation.kind))
+        scan.citation_sites.append(
+            (source, start + at, citation.key, citation.kind, citation.reason, citation.hint)
+        )
 
 
 # --------------------------------------------------------------------------- across files
 
 
 def _citation_problems(scan: _Scan) -> Iterator[Problem]:
-    for source, offset, key, kind in scan.citation_sites:
+    for source, offset, key, kind, reason, hint in scan.citation_sites:
         known = scan.keys.get(key.casefold())
-        if kind == "bare":
-            if known == key:
+        if kind == "narrative":
+            if known == key:  # "@spade2020 argues": the author's name and a note
                 scan.cited.add(key.casefold())
+                continue
+            guess = known or next(
+                iter(difflib.get_close_matches(key, list(scan.keys.values()), n=1, cutoff=0.8)),
+                None,
+            )
+            if guess and scan.bib_ready:  # a typo of a key, not a handle or a mention
+                scan.cited.add(guess.casefold())
                 yield source.problem(
                     offset,
                     "W033",
-                    f"'@{key}' is not in square brackets, so it will print as plain text",
-                    f"Write [@{key}] (add a page: [@{key}, 16]).",
+                    f"'@{key}' is not a key in the bibliography, so it prints as written",
+                    f"Did you mean @{guess}? Write @{guess} (the author's name and a note) "
+                    f"or [@{guess}, 16]; write \\@ for a literal at-sign.",
                 )
             continue
         if kind == "malformed":
-            if known or difflib.get_close_matches(key, list(scan.keys.values()), n=1):
-                yield source.problem(
-                    offset,
-                    "E034",
-                    "this looks like a citation but cannot be "
-                    "read as one, so it will print as written",
-                    "Write [@key] or [@key, 16]: a comma between the key and "
-                    "the page, a semicolon between sources, e.g. "
-                    "[see @spade2020, 16; also @firth2022].",
-                )
+            yield source.problem(
+                offset,
+                "W034",
+                f"this looks like a citation but cannot be read as one ({reason}), "
+                "so it prints as written",
+                hint,
+            )
             continue
         if known == key:
             scan.cited.add(key.casefold())
