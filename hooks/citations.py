@@ -221,9 +221,12 @@ class _Page:
     narratives: list[Citation] = field(default_factory=list)  # "@key", "@key [p. 33]"
     unreadable: list[Unreadable] = field(default_factory=list)
     escapes: list[int] = field(default_factory=list)
+    _line_starts: list[int] | None = field(default=None, repr=False)
 
     def line(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        if self._line_starts is None:  # by binary search: a page may hold thousands of notes
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        return bisect.bisect_right(self._line_starts, offset)
 
     def definition_at(self, offset: int) -> _Definition | None:
         for d in self.definitions:

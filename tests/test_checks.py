@@ -71,9 +71,12 @@ EXPECTED: dict[str, list[str]] = {
     "e060-bib-at-sign-in-comment": ["bibliography.bib:1:30: E060"],
     "e061-bib-unclosed-brace": ["bibliography.bib:5:15: E061"],
     "e061-bib-extra-brace": ["bibliography.bib:16:22: E061"],
-    "e062-bib-duplicate-key": ["bibliography.bib:21:1: E062"],
+    "w062-bib-duplicate-key": ["bibliography.bib:21:1: W062"],
     "w063-bib-missing-field": ["bibliography.bib:12:1: W063"],
     "w064-bib-uncited": ["bibliography.bib:21:1: W064"],
+    "w065-bib-undefined-macro": ["bibliography.bib:12:1: W063", "bibliography.bib:16:1: W065"],
+    "w066-bib-dangling-crossref": ["bibliography.bib:3:1: W066"],
+    "w067-bib-field-twice": ["bibliography.bib:9:3: W067"],
     # Safety.
     "e070-script-in-body": [f"{LESSON}:55:5: E070"],
     "e070-script-in-bib-title": ["bibliography.bib:14:26: E070"],
@@ -126,6 +129,28 @@ def test_the_base_project_is_clean(tmp_path: Path) -> None:
     assert report.summary() == "0 errors, 0 warnings in 5 files"
 
 
+def test_a_hand_kept_bibdesk_file_is_reported_in_one_run_and_still_loads(tmp_path: Path) -> None:
+    """Every recoverable problem of a real BibDesk file is a located warning, all at once."""
+    project = make_project(tmp_path)
+    handkept = (Path(__file__).parent / "fixtures" / "bib" / "bibdesk-handkept.bib").read_text()
+    bib = project / "bibliography.bib"
+    offset = bib.read_text().count("\n")
+    bib.write_text(bib.read_text() + handkept, encoding="utf-8")
+    report = check_project(project)
+    assert report.errors == []
+    found = [
+        (p.line - offset, p.code) for p in report.problems if p.code in {"W062", "W065", "W066"}
+    ]
+    assert found == [
+        (23, "W065"),  # journal = nosuchjournal
+        (34, "W065"),  # publisher = elsevir
+        (68, "W062"),  # Duplicate2026 again
+        (90, "W062"),  # GoerzSPP2019 again
+        (119, "W066"),  # crossref to a missing entry
+    ]
+    assert report.bibliography is not None and "MonthName2026" in report.bibliography
+
+
 def test_every_broken_fixture_has_an_expectation() -> None:
     folders = {path.name for path in BROKEN.iterdir() if path.is_dir() and path.name != "_base"}
     assert folders == set(EXPECTED)
@@ -152,7 +177,8 @@ def test_messages_name_the_problem_and_suggest_a_fix(tmp_path: Path) -> None:
         "e050-admonition-case": ("'Facilitator'", "write '!!! facilitator'"),
         "e002-unknown-field": ("unknown field 'objective'", "Did you mean 'objectives'?"),
         "w063-bib-missing-field": ("entry 'spade2020' (@book) has no 'publisher'", "publisher"),
-        "e062-bib-duplicate-key": ("duplicate key 'spade2020' (first defined on line 12)", ""),
+        "w062-bib-duplicate-key": ("duplicate key 'spade2020' (first defined on line 12", ""),
+        "w066-bib-dangling-crossref": ("crossref 'kropotkin1902collected'", "remove the crossref"),
         "e000-yaml-syntax": (
             "YAML syntax error: this value contains a colon",
             'Put the whole value in double quotes: title: "Organizing: a short fixture lesson"',

@@ -163,8 +163,8 @@ class BibScanner:
                 self.problems.append(
                     self.source.problem(
                         name.start(),
-                        "E060",
-                        f"in {what}: field '{field_name}' appears twice",
+                        "W067",
+                        f"in {what}: field '{field_name}' appears twice; the first is used",
                         f"Keep one '{field_name}' line (the first is on line {first}).",
                     )
                 )
@@ -320,8 +320,9 @@ class BibScanner:
                 self.problems.append(
                     self.source.problem(
                         entry.start,
-                        "E062",
-                        f"duplicate key '{entry.key}' (first defined on line {line})",
+                        "W062",
+                        f"duplicate key '{entry.key}' (first defined on line {line}, "
+                        "which is used, as BibTeX does)",
                         "Give each work one entry; if these are different works, "
                         "rename one key and the citations that mean it.",
                     )
@@ -354,6 +355,7 @@ def _bibliography(
         return None, None
     scanner = BibScanner(source).scan()
     problems += scanner.problems
+    broken = any(problem.level == "error" for problem in scanner.problems)
     for entry in scanner.entries:
         scan.keys.setdefault(entry.key.casefold(), entry.key)
         problems += unsafe_html_fields(source, entry)
@@ -369,7 +371,7 @@ def _bibliography(
     try:
         loaded = Bibliography.load(path, cache_dir)
     except BibliographyError as error:
-        if not scanner.problems:
+        if not broken:
             problems.append(
                 _problem(
                     source.path,
@@ -381,13 +383,36 @@ def _bibliography(
                 )
             )
     except Exception as error:  # pybtex raising something unexpected is still a bad file
-        if not scanner.problems:
+        if not broken:
             problems.append(
                 _problem(source.path, 1, 1, "E060", f"the bibliography cannot be read: {error}")
             )
-    if loaded is not None and not scanner.problems:
+    if loaded is not None and not broken:
+        problems += _loader_warnings(source, loaded)
         problems += _missing_field_problems(source, scanner, loaded)
     return scanner, loaded
+
+
+LOADER_WARNINGS = {
+    "macro": (
+        "W065",
+        "Put the value in braces (journal = {Phys. Rev. A}) or define it with @string; "
+        "month names and seasons (jan, january, spring) need no definition.",
+    ),
+    "crossref": (
+        "W066",
+        "Add the entry the crossref names, correct its key, or remove the crossref field.",
+    ),
+}
+"""What the loader recovers from that the scanner cannot see, as check codes and hints (the
+scanner itself reports duplicate keys and fields)."""
+
+
+def _loader_warnings(source: Source, loaded: Any) -> Iterator[Problem]:
+    for warning in loaded.warnings:
+        if warning.kind in LOADER_WARNINGS:
+            code, hint = LOADER_WARNINGS[warning.kind]
+            yield _problem(source.path, warning.line, 1, code, warning.message, hint)
 
 
 def unsafe_html_fields(source: Source, entry: BibEntry) -> Iterator[Problem]:

@@ -276,7 +276,7 @@ def _citation_problems(scan: _Scan) -> Iterator[Problem]:
 
 
 def _unused(scan: _Scan, scanner: BibScanner | None, loaded: Any, root: Path) -> Iterator[Problem]:
-    if scanner is None or not scan.complete or scanner.problems:
+    if scanner is None or not scan.complete or any(p.level == "error" for p in scanner.problems):
         return
     for entry in scanner.entries:
         if entry.key.casefold() not in scan.cited:
