@@ -21,7 +21,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -580,7 +580,7 @@ class Bibliography(Mapping[str, Entry]):
             except UnicodeDecodeError as exc:
                 line = data[: exc.start].count(b"\n") + 1
                 raise BibliographyError(path, line, "file is not valid UTF-8") from exc
-            cached = _parse(text, str(path))
+            cached = _parse_any(text, str(path))
             if cache_file:
                 _write_cache(cache_file, *cached)
         records, warnings = cached
@@ -593,6 +593,53 @@ class Bibliography(Mapping[str, Entry]):
         )
         cls._memo[resolved] = (stamp, bibliography)
         return bibliography
+
+    _combined: ClassVar[dict[tuple[int, ...], Bibliography]] = {}
+
+    @classmethod
+    def load_all(
+        cls,
+        paths: Sequence[str | os.PathLike[str]],
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> Bibliography:
+        """Several files as one (``bibliography:`` may list a ``.bib`` file and a Zotero
+        export, and a lesson may cite from either). A key in two files is taken from the
+        first file listed, with a warning, as Pandoc does."""
+        loaded = [cls.load(path, cache_dir) for path in paths]
+        if len(loaded) == 1:
+            return loaded[0]
+        ident = tuple(id(bibliography) for bibliography in loaded)
+        if ident in cls._combined:
+            return cls._combined[ident]
+        entries: dict[str, Entry] = {}
+        source: dict[str, Bibliography] = {}
+        warnings: list[BibliographyWarning] = []
+        for bibliography in loaded:
+            warnings += bibliography.warnings
+            for key, entry in bibliography.items():
+                if key in entries:
+                    first = source[key]
+                    warnings.append(
+                        BibliographyWarning(
+                            bibliography.path,
+                            entry.line,
+                            "duplicate",
+                            f"entry key '{key}' is also in {first.path} (line "
+                            f"{entries[key].line}), which is used",
+                        )
+                    )
+                else:
+                    entries[key], source[key] = entry, bibliography
+        digest = hashlib.sha256("".join(b.digest for b in loaded).encode()).hexdigest()[:32]
+        combined = cls(
+            loaded[0].path,
+            entries,
+            digest if all(b.digest for b in loaded) else "",
+            loaded[0].cache_dir,
+            tuple(warnings),
+        )
+        cls._combined = {ident: combined}  # the newest set only: files change between builds
+        return combined
 
     @classmethod
     def from_text(cls, text: str, path: str = "<string>") -> Bibliography:
@@ -710,6 +757,28 @@ def _parse(text: str, path: str) -> tuple[list[Record], list[Warning]]:
     warnings.sort(key=lambda warning: warning[0])
     records = [[key, r["type"], r["line"], r["fields"], r["persons"]] for key, r in raw.items()]
     return records, warnings
+
+
+CSL_SUFFIXES = (".json", ".yaml", ".yml")
+"""Bibliographies in CSL JSON or CSL YAML (Zotero's and Pandoc's formats), by file extension."""
+
+
+def _parse_any(text: str, path: str) -> tuple[list[Record], list[Warning]]:
+    """A ``.bib`` file, or a CSL JSON/YAML one, chosen by the file's extension as Pandoc does."""
+    if path.lower().endswith(CSL_SUFFIXES):
+        from hooks.csl import parse_csl
+
+        return parse_csl(text, path)
+    return _parse(text, path)
+
+
+def bibliography_paths(
+    setting: str | os.PathLike[str] | list[Any], root: Path | None = None
+) -> list[Path]:
+    """The files ``bibliography:`` in ``mkdocs.yml`` names (one path or a list), resolved
+    against ``root`` when given."""
+    paths = [setting] if isinstance(setting, (str, os.PathLike)) else list(setting)
+    return [root / path if root else Path(path) for path in paths]
 
 
 def _name_parts(person: Any) -> list[str]:

@@ -38,7 +38,6 @@ import re
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
@@ -47,7 +46,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from hooks.bibliography import Bibliography
+from hooks.bibliography import Bibliography, bibliography_paths
 from hooks.chicago import (
     EDITIONS,
     LOCATOR_TERMS,
@@ -673,7 +672,10 @@ class CitationExtension(Extension):
 
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "bibliography": ["bibliography.bib", "Path of the BibTeX file."],
+            "bibliography": [
+                "bibliography.bib",
+                "Path of the bibliography (.bib, CSL .json or CSL .yaml), or a list of them.",
+            ],
             "edition": ["chicago-17", "Chicago edition: chicago-17 or chicago-18."],
             "ibid": [False, "Write 'Ibid.' for consecutive citations of one source."],
             "cache_dir": [".cache/bibliography", "Cache for the parsed .bib ('' for none)."],
@@ -688,8 +690,8 @@ class CitationExtension(Extension):
     @property
     def bibliography(self) -> Bibliography:
         """Loaded on first use (memoised per process by :meth:`Bibliography.load`)."""
-        return Bibliography.load(
-            Path(self.getConfig("bibliography")), self.getConfig("cache_dir") or None
+        return Bibliography.load_all(
+            bibliography_paths(self.getConfig("bibliography")), self.getConfig("cache_dir") or None
         )
 
     def extendMarkdown(self, md: Markdown) -> None:

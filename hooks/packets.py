@@ -271,7 +271,7 @@ class MarkdownConverter:
 
     def _setup_citations(self) -> None:
         from hooks import citations
-        from hooks.bibliography import Bibliography
+        from hooks.bibliography import Bibliography, bibliography_paths
         from hooks.chicago import style
 
         config = citation_config(self.root)
@@ -279,8 +279,8 @@ class MarkdownConverter:
         edition = options.get("edition", "chicago-17")
 
         def bibliography() -> Bibliography:
-            return Bibliography.load(
-                Path(options["bibliography"]), options.get("cache_dir") or None
+            return Bibliography.load_all(
+                bibliography_paths(options["bibliography"]), options.get("cache_dir") or None
             )
 
         self._ext = lambda: citations.CitationExtension(**{**options, "mode": "print"})
@@ -368,9 +368,12 @@ def citation_config(root: Path, *, absolute: bool = True) -> dict[str, Any]:
     for item in data.get("markdown_extensions", []) or []:
         if isinstance(item, dict) and "hooks.citations" in item:
             config.update(item["hooks.citations"] or {})
+    if absolute and isinstance(config.get("bibliography"), list):  # several files
+        config["bibliography"] = [str(root / path) for path in config["bibliography"]]
     for name in ("bibliography", "cache_dir"):
-        if absolute and name in config and not Path(config[name]).is_absolute():
-            config[name] = str(root / config[name])
+        value = config.get(name)
+        if absolute and isinstance(value, str) and not Path(value).is_absolute():
+            config[name] = str(root / value)
     return config
 
 

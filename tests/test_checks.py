@@ -77,6 +77,7 @@ EXPECTED: dict[str, list[str]] = {
     "w065-bib-undefined-macro": ["bibliography.bib:12:1: W063", "bibliography.bib:16:1: W065"],
     "w066-bib-dangling-crossref": ["bibliography.bib:3:1: W066"],
     "w067-bib-field-twice": ["bibliography.bib:9:3: W067"],
+    "w068-csl-item-without-id": ["references.json:1:1: W068"],
     # Safety.
     "e070-script-in-body": [f"{LESSON}:55:5: E070"],
     "e070-script-in-bib-title": ["bibliography.bib:14:26: E070"],
@@ -93,6 +94,12 @@ EXPECTED: dict[str, list[str]] = {
     "a110-heading-skips-level": [f"{LESSON}:46:1: A110"],
     "a111-h1-in-lesson": [f"{LESSON}:44:1: A111"],
 }
+
+
+SETTINGS: dict[str, dict[str, object]] = {
+    "w068-csl-item-without-id": {"bibliography": ["bibliography.bib", "references.json"]},
+}
+"""Cases checked with a ``bibliography`` setting, as mkdocs.yml gives it."""
 
 
 def make_project(tmp_path: Path, case: str | None = None) -> Path:
@@ -163,7 +170,7 @@ def test_every_code_has_a_broken_fixture() -> None:
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_broken_input_is_reported_exactly(tmp_path: Path, case: str) -> None:
-    report = check_project(make_project(tmp_path, case))
+    report = check_project(make_project(tmp_path, case), SETTINGS.get(case))
     assert located(report.problems) == EXPECTED[case]
     for problem in report.problems:
         assert_clean(problem)

@@ -685,3 +685,15 @@ def test_adjacent_citations_leave_no_raw_text() -> None:
     assert re.sub(r"<sup.*?</sup>", "¹", body) == "<p>Alpha.¹¹¹</p>\n"
     first, second, third = footnotes(html)
     assert first.endswith(", 3.") and second.endswith(", 4.") and third.startswith("scott crow")
+
+
+def test_a_page_cites_from_a_bib_file_and_a_zotero_export_at_once() -> None:
+    zotero = FIXTURES / "zotero-export.json"
+    html, md = convert(
+        "Both [@spade2020, 3] and [@Bradley2018-24, 175].",
+        bibliography=[str(CURRICULUM), str(zotero)],
+    )
+    first, second = footnotes(html)
+    assert first.startswith("Dean Spade, Mutual Aid")
+    assert second.startswith("John W. Bradley, “Bibliography,” in The Hypogeum of the Aurelii")
+    assert second.endswith("(Archaeopress, 2018), 175, https://doi.org/10.2307/j.ctvndv5jn.23.")

@@ -334,6 +334,81 @@ class BibScanner:
 # --------------------------------------------------------------------------- the bibliography file
 
 
+def _bibliography_paths(root: Path, setting: Any) -> list[Path]:
+    paths = [setting] if isinstance(setting, (str, Path)) else list(setting or [])
+    return [root / path for path in paths]
+
+
+def _bibliographies(
+    root: Path, paths: list[Path], cache_dir: Path | None, scan: _Scan, problems: list[Problem]
+) -> tuple[BibScanner | None, Any]:
+    """Check every bibliography file (``.bib`` through the scanner, CSL JSON/YAML through the
+    loader) and return the scanner of the ``.bib`` file, if any, and all files as one."""
+    scanner, loaded = None, []
+    for path in paths:
+        if path.suffix.lower() in {".json", ".yaml", ".yml"}:
+            loaded.append(_csl_bibliography(root, path, cache_dir, scan, problems))
+        else:
+            this, bibliography = _bibliography(root, path, cache_dir, scan, problems)
+            scanner = scanner or this
+            loaded.append(bibliography)
+    if len(loaded) == 1 or any(bibliography is None for bibliography in loaded):
+        return scanner, loaded[0] if len(loaded) == 1 else None
+    from hooks.bibliography import Bibliography
+
+    combined = Bibliography.load_all(paths, cache_dir)
+    for warning in combined.warnings[sum(len(b.warnings) for b in loaded) :]:  # across files
+        problems.append(
+            _problem(
+                display_path(Path(warning.path), root),
+                warning.line,
+                1,
+                "W062",
+                warning.message,
+                "Keep one entry per key: remove it from one of the files, or rename it.",
+            )
+        )
+    return scanner, combined
+
+
+CSL_WARNINGS = {
+    "duplicate": ("W062", "Give each item its own id; Zotero's Better BibTeX keeps keys unique."),
+    "missing-id": ("W068", 'Export again from Zotero, or give the item an "id".'),
+}
+
+
+def _csl_bibliography(
+    root: Path, path: Path, cache_dir: Path | None, scan: _Scan, problems: list[Problem]
+) -> Any:
+    """A CSL JSON or YAML bibliography: its keys, warnings and the fields its types need."""
+    shown = display_path(path, root)
+    if not path.exists():
+        problems.append(_problem(shown, 1, 1, "E003", "the bibliography file is missing", ""))
+        return None
+    from hooks.bibliography import Bibliography, BibliographyError, missing_fields
+
+    try:
+        loaded = Bibliography.load(path, cache_dir)
+    except BibliographyError as error:
+        problems.append(
+            _problem(shown, error.line or 1, 1, "E060", error.message,
+                     "Export the file again from Zotero (CSL JSON), or fix the line named.")
+        )  # fmt: skip
+        return None
+    scan.bib_ready = True
+    for key, entry in loaded.items():
+        scan.keys.setdefault(key.casefold(), key)
+        for name in missing_fields(entry):
+            wanted = " or ".join(f"'{part}'" for part in name.split("/"))
+            message = f"entry '{key}' (@{entry.type}) has no {wanted} field"
+            hint = "Add it in Zotero if you can check it, and export again."
+            problems.append(_problem(shown, entry.line, 1, "W063", message, hint))
+    for warning in loaded.warnings:
+        code, hint = CSL_WARNINGS.get(warning.kind, ("W062", ""))
+        problems.append(_problem(shown, warning.line, 1, code, warning.message, hint))
+    return loaded
+
+
 def _bibliography(
     root: Path, path: Path, cache_dir: Path | None, scan: _Scan, problems: list[Problem]
 ) -> tuple[BibScanner | None, Any]:

@@ -34,6 +34,7 @@ CODES: dict[str, tuple[str, str]] = {
     "W065": ("warning", "an undefined @string macro in the bibliography (read as empty)"),
     "W066": ("warning", "a crossref to an entry that does not exist (ignored)"),
     "W067": ("warning", "a field given twice in one bibliography entry (the first is used)"),
+    "W068": ("warning", "an item without an id in a CSL bibliography (skipped)"),
     "E070": ("error", "unsafe HTML or a javascript: address"),
     "W080": ("warning", "placeholder text (TODO) left in a published lesson"),
     "A101": ("error", "a link to a page or file that does not exist"),

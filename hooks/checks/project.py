@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from markdown.extensions.toc import slugify
 
-from hooks.checks.bibtex import BibScanner, _bibliography
+from hooks.checks.bibtex import BibScanner, _bibliographies, _bibliography_paths
 from hooks.checks.codes import GENERATED_PAGES, LESSON_TEMPLATE_ANCHORS, UNKNOWN_KEY_HINT
 from hooks.checks.loading import (
     _clarify_empty,
@@ -39,9 +39,9 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
     """Check everything under ``root`` and return every problem found (never raises for bad
     input).
 
-    ``settings`` may give ``bibliography`` (path of the .bib file, default
-    ``bibliography.bib``) and ``cache_dir`` (default ``.cache/bibliography``; ``None`` turns the
-    on-disk cache off), both relative to ``root``.
+    ``settings`` may give ``bibliography`` (a path or a list: ``.bib``, CSL ``.json`` or CSL
+    ``.yaml`` files; default ``bibliography.bib``) and ``cache_dir`` (default
+    ``.cache/bibliography``; ``None`` turns the on-disk cache off), both relative to ``root``.
     """
     root = Path(root)
     settings = dict(settings or {})
@@ -56,11 +56,11 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
     doc_paths = (
         sorted(path for path in docs.rglob("*.md") if path.is_file()) if docs.is_dir() else []
     )
-    bib_path = root / settings.get("bibliography", "bibliography.bib")
+    bib_paths = _bibliography_paths(root, settings.get("bibliography", "bibliography.bib"))
     cache_setting = settings.get("cache_dir", ".cache/bibliography")
     cache_dir = root / cache_setting if cache_setting else None
 
-    bib_source, report.bibliography = _bibliography(root, bib_path, cache_dir, scan, problems)
+    bib_source, report.bibliography = _bibliographies(root, bib_paths, cache_dir, scan, problems)
     lessons = [_read_lesson(path, root, scan) for path in lesson_paths]
     pages = [_read(path, root, scan, problems) for path in doc_paths]
     site = _site(root, docs, doc_paths, pages, lessons, curriculum)
@@ -86,7 +86,7 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
     report.curriculum = curriculum
     report.files = (
         scan.files
-        + (1 if bib_path.exists() else 0)
+        + sum(1 for path in bib_paths if path.exists())
         + sum((root / "curriculum" / name).exists() for name in ("course.yml", "glossary.yml"))
     )
     return report
