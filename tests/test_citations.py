@@ -689,7 +689,7 @@ def test_adjacent_citations_leave_no_raw_text() -> None:
 
 def test_a_page_cites_from_a_bib_file_and_a_zotero_export_at_once() -> None:
     zotero = FIXTURES / "zotero-export.json"
-    html, md = convert(
+    html, _ = convert(
         "Both [@spade2020, 3] and [@Bradley2018-24, 175].",
         bibliography=[str(CURRICULUM), str(zotero)],
     )

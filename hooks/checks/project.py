@@ -30,7 +30,7 @@ from hooks.checks.report import Report, _problem
 from hooks.checks.text import Lines, Source, _key_offset, find_citations, mask_code, unsafe_html
 from hooks.checks.yamlnodes import _compose, _get, _items, _scalar, _scalars
 from hooks.loader import Problem, display_path, read_text
-from hooks.model import Curriculum
+from hooks.model import NOCITE_KEY, Curriculum
 
 # --------------------------------------------------------------------------- the project
 
@@ -108,11 +108,15 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
     source, text = lesson.source, lesson.source.text
     page = f"lessons/{lesson.lesson_id}.md"
     published = (_scalar(_get(lesson.node, "status")) or "published") != "draft"
+    nocite = {id(node): node for node in _scalars(_get(lesson.node, "nocite"))}
     for scalar in _scalars(lesson.node):
         start = lesson.front_start + scalar.start_mark.index
         raw = text[start : lesson.front_start + scalar.end_mark.index]
         yield from unsafe_html(source, raw, start)
-        _collect_yaml_citations(scan, source, scalar.value, raw, start)
+        if id(scalar) in nocite:
+            _collect_nocite(scan, source, raw, start)
+        else:
+            _collect_yaml_citations(scan, source, scalar.value, raw, start)
         if published:
             yield from _todo(source, raw, start)
     for reading in _items(_get(lesson.node, "readings")):
@@ -206,6 +210,16 @@ def _collect_citations(scan: _Scan, source: Source, text: str, start: int) -> No
         )
 
 
+def _collect_nocite(scan: _Scan, source: Source, raw: str, start: int) -> None:
+    """The keys of ``nocite`` must exist like any citation's; ``@*`` cites every entry."""
+    for m in NOCITE_KEY.finditer(raw):
+        key = m.group(1) or m.group(2)
+        if key == "*":
+            scan.cite_all = True
+        else:
+            scan.citation_sites.append((source, start + m.start(), key, "nocite", "", ""))
+
+
 def _collect_yaml_citations(scan: _Scan, source: Source, value: str, raw: str, start: int) -> None:
     """Citations in a YAML value, located in the file (the value may be folded or quoted)."""
     if "@" not in value:
@@ -276,7 +290,9 @@ def _citation_problems(scan: _Scan) -> Iterator[Problem]:
 
 
 def _unused(scan: _Scan, scanner: BibScanner | None, loaded: Any, root: Path) -> Iterator[Problem]:
-    if scanner is None or not scan.complete or any(p.level == "error" for p in scanner.problems):
+    if scanner is None or not scan.complete or scan.cite_all:
+        return
+    if any(problem.level == "error" for problem in scanner.problems):
         return
     for entry in scanner.entries:
         if entry.key.casefold() not in scan.cited:
