@@ -999,8 +999,11 @@ def style(edition: Edition = "chicago-17") -> Chicago:
 
 def title_only(chicago: Chicago, entry: Entry, loc: Rich) -> Rich:
     """A suppress-author note, ``[-@key, 40]``: the short form without the author's name, for a
-    sentence that already names the author ("*A Paradise Built in Hell*, 40")."""
-    return join(", ", chicago._short_title(entry), loc)
+    sentence that already names the author. Its title is CSL's short title, as Pandoc prints
+    it: ``shorttitle``, else the main title without the subtitle ("*A Paradise Built in
+    Hell*, 40")."""
+    title = entry.rich("shorttitle") if entry.has("shorttitle") else entry.rich("title")
+    return join(", ", chicago._styled_title(entry, title) if title else Rich(), loc)
 
 
 def author_in_text(chicago: Chicago, entry: Entry) -> str:

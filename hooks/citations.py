@@ -46,7 +46,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from hooks.bibliography import Bibliography, bibliography_paths
+from hooks.bibliography import Bibliography, Entry, bibliography_paths
 from hooks.chicago import (
     EDITIONS,
     LOCATOR_TERMS,
@@ -55,6 +55,7 @@ from hooks.chicago import (
     Locator,
     NoteItem,
     author_in_text,
+    shorten,
     style,
 )
 from hooks.formatted import Formatted
@@ -680,6 +681,11 @@ class CitationExtension(Extension):
             "ibid": [False, "Write 'Ibid.' for consecutive citations of one source."],
             "cache_dir": [".cache/bibliography", "Cache for the parsed .bib ('' for none)."],
             "mode": ["footnotes", "footnotes (web) or print (inline notes for WeasyPrint)."],
+            "link_citations": [
+                False,
+                "Pandoc's link-citations: a note's title links to the work's entry "
+                '(<li id="ref-KEY">) when the page lists it.',
+            ],
         }
         super().__init__(**kwargs)
         if self.getConfig("edition") not in EDITIONS:
@@ -715,6 +721,7 @@ class _CitationPreprocessor(Preprocessor):
     def __init__(self, md: Markdown, ext: CitationExtension) -> None:
         super().__init__(md)
         self.ext = ext
+        self.listed: set[str] = set()
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
@@ -732,6 +739,8 @@ class _CitationPreprocessor(Preprocessor):
             for key in citation.keys:
                 if bibliography is not None and key not in bibliography:
                     raise CitationError(citation.line, key, bibliography.suggest(key))
+        # Works this page lists with an id (a lesson's "Sources"), for link_citations.
+        self.listed = set(re.findall(r'<li id="ref-([^"]+)"', text))
         notes = _number(page)
         inline: dict[str, list[Citation]] = {}
         for citation in page.citations:
@@ -806,7 +815,35 @@ class _CitationPreprocessor(Preprocessor):
         html = Formatted.of(bibliography, chicago.edition).get(
             memo_key, lambda: chicago.note(items, sentence=sentence)
         )
+        if self.ext.getConfig("link_citations"):
+            html = _link_titles(html, [item.entry for item in items], self.listed)
         return html, tuple(forms)
+
+
+def _link_titles(html: str, entries: Sequence[Entry], listed: set[str]) -> str:
+    """Link each work's title in a note to its entry on the page (Pandoc's link-citations).
+    The title is found as its text in the note, long form first, then the short title; a
+    work the page does not list, or whose title the note does not show (Ibid.), gets no link."""
+    cursor = 0
+    for entry in entries:
+        if _attr(entry.key) not in listed:
+            continue
+        for title in _titles(entry):
+            at = html.find(title, cursor)
+            if at >= 0 and "<" not in title:
+                link = f'<a class="citation-link" href="#ref-{_attr(entry.key)}">{title}</a>'
+                html = html[:at] + link + html[at + len(title) :]
+                cursor = at + len(link)
+                break
+    return html
+
+
+def _titles(entry: Entry) -> list[str]:
+    """A work's title as a note may print it (HTML): with its subtitle, alone, short."""
+    title, subtitle = entry.rich("title"), entry.rich("subtitle")
+    short = entry.rich("shorttitle") if entry.has("shorttitle") else shorten(title)
+    forms = [title + ": " + subtitle if subtitle else title, title, short]
+    return list(dict.fromkeys(form.html() for form in forms if form))
 
 
 class _Writer:

@@ -127,7 +127,8 @@ class PageBuilder:
             for reading in meta.readings
         ]
         keys = [*self.cited_keys(lesson.body), *self.listed_keys(lesson)]
-        sources = sorted({key: self.cite_entry(key) for key in keys}.values(), key=_sort_text)
+        entries = {key: self.cite_entry(key) for key in keys}  # id="ref-KEY": citations link here
+        sources = sorted(entries.items(), key=lambda item: _sort_text(item[1]))
         return self.env.get_template("lesson.md.j2").render(
             meta=meta,
             tracks=tracks,

@@ -697,3 +697,16 @@ def test_a_page_cites_from_a_bib_file_and_a_zotero_export_at_once() -> None:
     assert first.startswith("Dean Spade, Mutual Aid")
     assert second.startswith("John W. Bradley, “Bibliography,” in The Hypogeum of the Aurelii")
     assert second.endswith("(Archaeopress, 2018), 175, https://doi.org/10.2307/j.ctvndv5jn.23.")
+
+
+def test_link_citations_link_the_title_to_the_listed_entry() -> None:
+    sources = '\n\n<ul class="sources"><li id="ref-spade2020">…</li></ul>'
+    text = "Text [@spade2020, 3]. Again [@spade2020, 4; @crow2011]." + sources
+    html, _ = convert(text, link_citations=True)
+    first, second = re.findall(r'<li id="fn:[^"]+">(.*?)</li>', html, re.S)
+    link = '<a class="citation-link" href="#ref-spade2020">'
+    assert f"<em>{link}Mutual Aid: Building Solidarity" in first
+    assert f"<em>{link}Mutual Aid</a></em>, 4; scott crow" in second
+    assert "#ref-crow2011" not in html  # not listed on the page: no link to nowhere
+    plain_html, _ = convert(text)
+    assert "citation-link" not in plain_html  # off unless asked for
