@@ -266,6 +266,7 @@ class MarkdownConverter:
         self._sources: Callable[[Sequence[str]], str] | None = None
         self._entry: Callable[[str], str] | None = None
         self._cited: Callable[[str], list[str]] | None = None
+        self._all: Callable[[], list[str]] = list
         with contextlib.suppress(ImportError):
             self._setup_citations()
 
@@ -287,6 +288,7 @@ class MarkdownConverter:
         self._entry = lambda key: style(edition).bibliography_entry(bibliography()[key])
         self._sources = lambda keys: citations.render_sources(keys, bibliography(), edition)
         self._cited = lambda text: citations.cited_keys(text, bibliography())
+        self._all = lambda: list(bibliography())
         self.engine = "citations"
 
     # -- the swappable part ------------------------------------------------------------------
@@ -329,6 +331,10 @@ class MarkdownConverter:
         entries = sorted((self.entry(key) for key in dict.fromkeys(keys)), key=_sort_text)
         items = "".join(f"<li>{entry}</li>" for entry in entries)
         return f'<ul class="sources">{items}</ul>' if items else ""
+
+    def all_keys(self) -> list[str]:
+        """Every key of the bibliography (for ``nocite: "@*"``)."""
+        return self._all()
 
     def cited_keys(self, text: str) -> list[str]:
         if self._cited is not None:
@@ -566,7 +572,10 @@ def lesson_context(
             ]
         )
     )
-    source_keys = list(dict.fromkeys([*cited, *(reading.key for reading in meta.readings)]))
+    listed = md.all_keys() if "*" in meta.nocite_keys else meta.nocite_keys  # nocite
+    source_keys = list(
+        dict.fromkeys([*cited, *(reading.key for reading in meta.readings), *listed])
+    )
     places = []
     for track in curriculum.course.tracks:
         if lesson.id in track.lessons:
