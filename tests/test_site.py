@@ -284,3 +284,34 @@ def test_every_pandoc_citation_form_on_a_built_page(tmp_path: Path) -> None:
     bibliography = (tmp_path / "s/bibliography/index.html").read_text(encoding="utf-8")
     kropotkin = bibliography.split('id="ref-kropotkin1902"', 1)[1].split("</div>", 1)[0]
     assert "../lessons/care-work/#sources" in kropotkin
+
+
+def test_bibliography_warnings_stop_only_a_strict_build(tmp_path: Path) -> None:
+    """A duplicate key is a located warning: `--strict` (make build) stops, a plain build goes
+    on and uses the first entry, as BibTeX does."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    bib = project / "bibliography.bib"
+    lines = bib.read_text(encoding="utf-8").count("\n")
+    bib.write_text(
+        bib.read_text(encoding="utf-8")
+        + "\n@book{spade2020,\n  author = {Nobody},\n  title = {A Second Entry},\n}\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PACKETS": "off"}
+    runs = {}
+    for strict in (True, False):
+        command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "s")]
+        runs[strict] = subprocess.run(
+            [*command, "--strict" if strict else "--no-strict"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    for run in runs.values():
+        assert f"bibliography.bib:{lines + 2}:1: W062 duplicate key 'spade2020'" in run.stderr
+        assert "Traceback" not in run.stderr
+    assert runs[True].returncode != 0 and runs[False].returncode == 0
+    html = (tmp_path / "s/bibliography/index.html").read_text(encoding="utf-8")
+    assert "A Second Entry" not in html and "Building Solidarity" in html
