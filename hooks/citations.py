@@ -1,12 +1,20 @@
 # ruff: noqa: RUF001, RUF002  (en dashes in locators and docstrings, as authors type them)
 """Pandoc-style citations in Markdown, rendered as Chicago notes (a Python-Markdown extension).
 
-Syntax (a strict subset of Pandoc's): ``[@key]``, ``[@key, 16]``, ``[@key, pp. 16–18]``,
-``[@key, chap. 3]``, ``[see @a, 16; also @b, 22–24]``. Keys follow Pandoc's grammar, with
-``@{...}`` for anything else. Citations are found everywhere except code (spans, fenced and
-indented blocks), HTML comments, raw ``<code>``/``<pre>``, autolinks and link targets;
-``\\@`` escapes. A bare ``@key`` outside brackets is never a citation (no false positives on
-e-mail addresses, decorators or handles).
+Syntax: Pandoc's (its manual's "Citation syntax", and its citeproc locator parser).
+``[@key]``, ``[@key, 16]``, ``[@key, pp. 16–18]``, ``[@key, chap. 3]``, ``[@key p. 33]`` (the
+comma is optional), ``[see @a, 16; also @b, 22–24]``; ``[-@key, 40]`` suppresses the author;
+``@key`` and ``@key [p. 33]`` put the author's name in the sentence with the note on it
+("Spade¹"). A locator is a label (CSL's terms, long or short, default page) and words that
+are numbers, or ``{...}`` taken as written (``[@key{ii, A, D-Z}]``, ``[@key, {pp. iv, vi-xi}]``;
+``[@key{}, 99 years later]`` has none); what follows is the suffix. Keys follow Pandoc's
+grammar, with ``@{...}`` for anything else. Citations are found everywhere except code (spans,
+fenced and indented blocks), HTML comments and tags, raw ``<code>``/``<pre>``, autolinks and
+link targets; ``\\@`` escapes, and an ``@`` straight after a letter (an e-mail address) never
+starts one. An ``@word`` outside brackets is a citation only when ``word`` is a key of the
+bibliography, so handles and mentions print as written. A bracket holding an ``@key`` that
+cannot be read prints as written and is listed in :func:`unreadable_citations` (the checks
+warn, W034).
 
 Every citation becomes one note, numbered together with the author's own ``[^x]`` notes in
 reading order. Position decides the form: first citation of a work on the page -> full note;
@@ -27,7 +35,8 @@ author's definitions are parsed, and keeps definition order on. ``mode: print`` 
 puts each note, the author's too, inline at its call site as
 ``<span class="footnote">…</span>`` for WeasyPrint's ``float: footnote``.
 
-Unknown keys raise :class:`CitationError` (the first one on the page, in reading order).
+Unknown keys in brackets raise :class:`CitationError` (the first one on the page, in reading
+order). ``link_citations: true`` links each note's title to the work's entry on the page.
 """
 
 from __future__ import annotations
@@ -83,6 +92,7 @@ _INLINE_MASKS = re.compile(
     r"|<(code|pre|kbd|samp|script|style)\b[^>]*>.*?</\1\s*>"
     r"|<[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*>"  # autolink
     r"|<[^>\s@]+@[^>\s]+>"  # e-mail autolink
+    r"|<[A-Za-z][\w:-]*(?:\s[^<>]*)?>"  # an HTML tag: its attributes are no place for notes
     r"|\]\([^)\n]*\)",  # link target
     re.S | re.I,
 )
@@ -501,7 +511,7 @@ def _scan_narratives(page: _Page, brackets: list[tuple[int, int]]) -> None:
             except _Unreadable:
                 pass
         mode = Mode.SUPPRESS_AUTHOR if m.group("minus") else Mode.AUTHOR_IN_TEXT
-        cite = Cite(_key(m), locator, "", suffix.strip() and suffix.rstrip(), mode)
+        cite = Cite(_key(m), locator, "", suffix.rstrip(), mode)
         definition = page.definition_at(m.start())
         page.narratives.append(
             Citation(

@@ -184,6 +184,8 @@ def test_author_in_text_citations(text: str, cite: Cite) -> None:
         "Code `@spade2020` here.",
         "A [link to @spade2020](https://example.org).",
         "<!-- @spade2020 -->",
+        '<img alt="As @spade2020 says" src="x.png">',
+        '<span title="[@spade2020, 3]">text</span>',
     ],
 )
 def test_at_words_that_are_not_citations(text: str) -> None:
