@@ -264,11 +264,11 @@ HANDKEPT = Path(__file__).parent / "fixtures" / "bib" / "bibdesk-handkept.bib"
 def test_a_real_hand_kept_bibdesk_file_loads_with_every_warning_in_one_pass() -> None:
     bib = Bibliography.load(HANDKEPT)
     assert [(w.line, w.kind) for w in bib.warnings] == [
-        (23, "macro"),  # journal = nosuchjournal
-        (34, "macro"),  # publisher = elsevir
-        (68, "duplicate"),
-        (90, "duplicate"),
-        (119, "crossref"),
+        (24, "macro"),  # journal = nosuchjournal
+        (35, "macro"),  # publisher = elsevir
+        (69, "duplicate"),
+        (91, "duplicate"),
+        (120, "crossref"),
     ]
     assert bib["Duplicate2026"].get("title") == "The First of Two Entries Sharing a Key"
     assert "duplicate" not in bib["GoerzSPP2019"].get("title")

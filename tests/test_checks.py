@@ -149,11 +149,11 @@ def test_a_hand_kept_bibdesk_file_is_reported_in_one_run_and_still_loads(tmp_pat
         (p.line - offset, p.code) for p in report.problems if p.code in {"W062", "W065", "W066"}
     ]
     assert found == [
-        (23, "W065"),  # journal = nosuchjournal
-        (34, "W065"),  # publisher = elsevir
-        (68, "W062"),  # Duplicate2026 again
-        (90, "W062"),  # GoerzSPP2019 again
-        (119, "W066"),  # crossref to a missing entry
+        (24, "W065"),  # journal = nosuchjournal
+        (35, "W065"),  # publisher = elsevir
+        (69, "W062"),  # Duplicate2026 again
+        (91, "W062"),  # GoerzSPP2019 again
+        (120, "W066"),  # crossref to a missing entry
     ]
     assert report.bibliography is not None and "MonthName2026" in report.bibliography
 
