@@ -1,6 +1,7 @@
-"""The bibliography file: :class:`BibScanner`, a forgiving BibTeX reader that reports every
-structural problem where it is (E060-E062), and the checks of its entries (fields their type
-needs, unsafe HTML).
+"""The bibliography files: :class:`BibScanner`, a forgiving BibTeX reader that reports every
+structural problem where it is (E060, E061; duplicate keys and fields are warnings, W062 and
+W067, as in BibTeX), what the loader recovered from (W065, W066), CSL JSON/YAML files, and the
+checks of the entries (fields their type needs, unsafe HTML).
 """
 
 from __future__ import annotations
