@@ -21,7 +21,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,7 +31,7 @@ from hooks.safety import safe_url
 
 log = logging.getLogger("mkdocs.plugins.hooks.bibliography")
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bump when the cached JSON changes shape, so stale caches are ignored."""
 
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "interviewer")
@@ -72,6 +72,38 @@ class BibliographyError(Exception):
         self.path = str(path)
         self.line = line
         self.message = message
+
+
+@dataclass(frozen=True)
+class BibliographyWarning:
+    """A problem the loader recovered from, as BibTeX and Pandoc do. ``kind`` is
+    ``duplicate`` (the first entry is used), ``macro`` (an undefined ``@string``, read as
+    empty), ``field`` (a field given twice, the first is used) or ``crossref`` (to an entry
+    that does not exist, or in a circle: ignored)."""
+
+    path: str
+    line: int
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+# fmt: off
+MACROS = {
+    **{month[:3].lower(): month for month in (
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December")},
+    **{month.lower(): month for month in (
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December")},
+    "sept": "September",
+    "spring": "Spring", "summer": "Summer", "autumn": "Autumn", "fall": "Fall", "winter": "Winter",
+}
+# fmt: on
+"""Macros every file may use unbraced: BibTeX's ``jan``..``dec``, and the full month and
+season names hand-kept files write (``month = january``, ``month = spring``)."""
 
 
 # --------------------------------------------------------------------------- rich text
@@ -492,12 +524,18 @@ class Bibliography(Mapping[str, Entry]):
     """Per resolved path: the file's (mtime, size, cache_dir) when loaded, and the result."""
 
     def __init__(
-        self, path: str, entries: dict[str, Entry], digest: str = "", cache_dir: str = ""
+        self,
+        path: str,
+        entries: dict[str, Entry],
+        digest: str = "",
+        cache_dir: str = "",
+        warnings: tuple[BibliographyWarning, ...] = (),
     ) -> None:
         self.path = path
         self.entries = entries
         self.digest = digest  # of the file's bytes; empty when parsed from a string
         self.cache_dir = cache_dir  # where on-disk caches for this file go; empty for none
+        self.warnings = warnings  # what the loader recovered from, in file order
 
     def __getitem__(self, key: str) -> Entry:
         return self.entries[key]
@@ -536,28 +574,87 @@ class Bibliography(Mapping[str, Entry]):
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()[:32]
         cache_file = Path(cache_dir) / f"bib-{digest}-v{CACHE_FORMAT}.json" if cache_dir else None
-        records = _read_cache(cache_file) if cache_file else None
-        if records is None:
+        cached = _read_cache(cache_file) if cache_file else None
+        if cached is None:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 line = data[: exc.start].count(b"\n") + 1
                 raise BibliographyError(path, line, "file is not valid UTF-8") from exc
-            records = _parse(text, str(path))
+            cached = _parse_any(text, str(path))
             if cache_file:
-                _write_cache(cache_file, records)
-        bibliography = cls(str(path), _entries(records), digest, str(cache_dir or ""))
+                _write_cache(cache_file, *cached)
+        records, warnings = cached
+        bibliography = cls(
+            str(path),
+            _entries(records),
+            digest,
+            str(cache_dir or ""),
+            tuple(BibliographyWarning(str(path), *warning) for warning in warnings),
+        )
         cls._memo[resolved] = (stamp, bibliography)
         return bibliography
+
+    _combined: ClassVar[dict[tuple[int, ...], Bibliography]] = {}
+
+    @classmethod
+    def load_all(
+        cls,
+        paths: Sequence[str | os.PathLike[str]],
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> Bibliography:
+        """Several files as one (``bibliography:`` may list a ``.bib`` file and a Zotero
+        export, and a lesson may cite from either). A key in two files is taken from the
+        first file listed, with a warning, as Pandoc does."""
+        loaded = [cls.load(path, cache_dir) for path in paths]
+        if len(loaded) == 1:
+            return loaded[0]
+        ident = tuple(id(bibliography) for bibliography in loaded)
+        if ident in cls._combined:
+            return cls._combined[ident]
+        entries: dict[str, Entry] = {}
+        source: dict[str, Bibliography] = {}
+        warnings: list[BibliographyWarning] = []
+        for bibliography in loaded:
+            warnings += bibliography.warnings
+            for key, entry in bibliography.items():
+                if key in entries:
+                    first = source[key]
+                    warnings.append(
+                        BibliographyWarning(
+                            bibliography.path,
+                            entry.line,
+                            "duplicate",
+                            f"entry key '{key}' is also in {first.path} (line "
+                            f"{entries[key].line}), which is used",
+                        )
+                    )
+                else:
+                    entries[key], source[key] = entry, bibliography
+        digest = hashlib.sha256("".join(b.digest for b in loaded).encode()).hexdigest()[:32]
+        combined = cls(
+            loaded[0].path,
+            entries,
+            digest if all(b.digest for b in loaded) else "",
+            loaded[0].cache_dir,
+            tuple(warnings),
+        )
+        cls._combined = {ident: combined}  # the newest set only: files change between builds
+        return combined
 
     @classmethod
     def from_text(cls, text: str, path: str = "<string>") -> Bibliography:
         """Parse BibTeX given as a string (for tests and tools); never cached."""
-        return cls(path, _entries(_parse(text, path)))
+        records, warnings = _parse(text, path)
+        return cls(
+            path, _entries(records), warnings=tuple(BibliographyWarning(path, *w) for w in warnings)
+        )
 
 
 Record = list[Any]
 """``[key, type, line, fields, persons]``: plain JSON values, what the disk cache holds."""
+Warning = list[Any]
+"""``[line, kind, message]`` of a :class:`BibliographyWarning`, as the disk cache holds it."""
 
 
 def _entries(records: list[Record]) -> dict[str, Entry]:
@@ -566,20 +663,20 @@ def _entries(records: list[Record]) -> dict[str, Entry]:
     }
 
 
-def _read_cache(cache_file: Path) -> list[Record] | None:
+def _read_cache(cache_file: Path) -> tuple[list[Record], list[Warning]] | None:
     try:
         payload = json.loads(cache_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(payload, dict) or payload.get("format") != CACHE_FORMAT:
         return None
-    return payload["entries"]
+    return payload["entries"], payload["warnings"]
 
 
-def _write_cache(cache_file: Path, records: list[Record]) -> None:
+def _write_cache(cache_file: Path, records: list[Record], warnings: list[Warning]) -> None:
     """Write atomically so a crash or a parallel build never leaves half a file."""
     try:
-        payload = {"format": CACHE_FORMAT, "entries": records}
+        payload = {"format": CACHE_FORMAT, "entries": records, "warnings": warnings}
         write_atomically(cache_file, json.dumps(payload, ensure_ascii=False))
     except OSError as exc:  # a read-only checkout still builds, only slower
         cache_not_written(cache_file, exc)
@@ -589,12 +686,14 @@ _BRACES = re.compile(r"[{}@]")
 _HEADER = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*([{(])[ \t\r\n]*([^\s,={}()\"#%']*)[ \t\r\n]*(=)?")
 
 
-def _parse(text: str, path: str) -> list[Record]:
-    """Parse with pybtex, check what it lets through, resolve crossrefs, return plain records."""
+def _parse(text: str, path: str) -> tuple[list[Record], list[Warning]]:
+    """Parse with pybtex, check what it lets through, resolve crossrefs, return plain records
+    and the warnings for what BibTeX, too, reads past (a duplicate key, an undefined macro,
+    a crossref to nowhere). Anything else wrong stops with :class:`BibliographyError`."""
     import pybtex.errors
     from pybtex.bibtex.utils import split_name_list
     from pybtex.database import Person
-    from pybtex.database.input.bibtex import Parser
+    from pybtex.database.input.bibtex import DuplicateField, Parser, UndefinedMacro
     from pybtex.scanner import PybtexError, PybtexSyntaxError
 
     line_at = _LineIndex(text)
@@ -605,26 +704,40 @@ def _parse(text: str, path: str) -> list[Record]:
         lines_of.setdefault(key.casefold(), []).append(line)
     with pybtex.errors.capture() as problems:
         try:
-            data = Parser().parse_string(text)
+            data = Parser(macros=MACROS).parse_string(text)
         except PybtexError as exc:
             problems.append(exc)
-    if problems:
-        exc = problems[0]
-        if isinstance(exc, PybtexSyntaxError):
-            raise BibliographyError(path, exc.lineno or 1, f"{exc.error_type}: {exc.args[0]}")
+    warnings: list[Warning] = []
+    repeats: dict[str, int] = {}
+    for exc in problems:
         message = str(exc)
-        if m := re.match(r"repeated bibliography entry: (.+)$", message):
+        if isinstance(exc, UndefinedMacro):
+            name = exc.args[0]
+            warnings.append(
+                [exc.lineno or 1, "macro", f"'{name}' is not a defined @string; read as empty"]
+            )
+        elif m := re.match(r"repeated bibliography entry: (.+)$", message):
             key = m.group(1).strip()
             seen = lines_of.get(key.casefold(), [1, 1])
-            raise BibliographyError(
-                path, seen[-1], f"duplicate entry key '{key}' (first defined on line {seen[0]})"
-            )
-        mentioned = [
-            lines_of[w.casefold()][0]
-            for w in re.findall(r"[^\s:,]+", message)
-            if w.casefold() in lines_of
-        ]
-        raise BibliographyError(path, mentioned[0] if mentioned else 1, message)
+            repeats[key.casefold()] = repeats.get(key.casefold(), 0) + 1
+            line = seen[min(repeats[key.casefold()], len(seen) - 1)]
+            warnings.append(
+                [line, "duplicate", f"duplicate entry key '{key}' (first defined on line "
+                 f"{seen[0]}, which is used)"]
+            )  # fmt: skip
+        elif isinstance(exc, DuplicateField):
+            key = message.split(" ")[3]
+            line = lines_of.get(key.casefold(), [1])[0]
+            warnings.append([line, "field", f"{message}; the first is used"])
+        elif isinstance(exc, PybtexSyntaxError):
+            raise BibliographyError(path, exc.lineno or 1, f"{exc.error_type}: {exc.args[0]}")
+        else:
+            mentioned = [
+                lines_of[w.casefold()][0]
+                for w in re.findall(r"[^\s:,]+", message)
+                if w.casefold() in lines_of
+            ]
+            raise BibliographyError(path, mentioned[0] if mentioned else 1, message)
 
     raw: dict[str, dict[str, Any]] = {}
     for key, entry in data.entries.items():
@@ -643,8 +756,32 @@ def _parse(text: str, path: str) -> list[Record]:
             "line": lines_of.get(key.casefold(), [1])[0],
         }
     for key in raw:
-        _resolve_crossref(key, raw, path, set())
-    return [[key, r["type"], r["line"], r["fields"], r["persons"]] for key, r in raw.items()]
+        _resolve_crossref(key, raw, warnings, set())
+    warnings.sort(key=lambda warning: warning[0])
+    records = [[key, r["type"], r["line"], r["fields"], r["persons"]] for key, r in raw.items()]
+    return records, warnings
+
+
+CSL_SUFFIXES = (".json", ".yaml", ".yml")
+"""Bibliographies in CSL JSON or CSL YAML (Zotero's and Pandoc's formats), by file extension."""
+
+
+def _parse_any(text: str, path: str) -> tuple[list[Record], list[Warning]]:
+    """A ``.bib`` file, or a CSL JSON/YAML one, chosen by the file's extension as Pandoc does."""
+    if path.lower().endswith(CSL_SUFFIXES):
+        from hooks.csl import parse_csl
+
+        return parse_csl(text, path)
+    return _parse(text, path)
+
+
+def bibliography_paths(
+    setting: str | os.PathLike[str] | list[Any], root: Path | None = None
+) -> list[Path]:
+    """The files ``bibliography:`` in ``mkdocs.yml`` names (one path or a list), resolved
+    against ``root`` when given."""
+    paths = [setting] if isinstance(setting, (str, os.PathLike)) else list(setting)
+    return [root / path if root else Path(path) for path in paths]
 
 
 def _name_parts(person: Any) -> list[str]:
@@ -658,20 +795,28 @@ def _name_parts(person: Any) -> list[str]:
     ]
 
 
-def _resolve_crossref(key: str, raw: dict[str, dict[str, Any]], path: str, seen: set[str]) -> None:
-    """Copy missing fields from the ``crossref`` parent (recursively, biblatex renames)."""
+def _resolve_crossref(
+    key: str, raw: dict[str, dict[str, Any]], warnings: list[Warning], seen: set[str]
+) -> None:
+    """Copy missing fields from the ``crossref`` parent (recursively, biblatex renames). A
+    crossref to a missing entry, or in a circle, is dropped with a warning, as BibTeX does."""
     record = raw[key]
     parent_key = record["fields"].get("crossref", "").strip()
     if not parent_key:
         return
     if parent_key in seen:
-        raise BibliographyError(path, record["line"], f"crossref cycle through '{parent_key}'")
+        del record["fields"]["crossref"]
+        warnings.append([record["line"], "crossref", f"crossref cycle through '{parent_key}'"])
+        return
     parent_key = next((k for k in raw if k.casefold() == parent_key.casefold()), parent_key)
     if parent_key not in raw:
-        raise BibliographyError(
-            path, record["line"], f"entry '{key}' has crossref '{parent_key}', which does not exist"
-        )
-    _resolve_crossref(parent_key, raw, path, seen | {key})
+        del record["fields"]["crossref"]
+        warnings.append(
+            [record["line"], "crossref", f"entry '{key}' has crossref '{parent_key}', which "
+             "does not exist; the crossref is ignored"]
+        )  # fmt: skip
+        return
+    _resolve_crossref(parent_key, raw, warnings, seen | {key})
     parent = raw[parent_key]
     chapter = record["type"] in CHAPTER_TYPES
     for name, value in parent["fields"].items():

@@ -58,14 +58,16 @@ def inputs_digest(root: Path, settings: Mapping[str, Any]) -> str:
     under ``docs/`` (links may point at them), the check settings and the checks' code."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
-    bibliography = root / settings.get("bibliography", "bibliography.bib")
+    from hooks.bibliography import bibliography_paths
+
+    bibliographies = bibliography_paths(settings.get("bibliography", "bibliography.bib"), root)
     here = Path(__file__).parent
     code = [
         path
         for name in CHECK_CODE
         for path in ([here / name] if name.endswith(".py") else sorted((here / name).rglob("*.py")))
     ]
-    sources = [bibliography, *sorted((root / "curriculum").rglob("*")), *code]
+    sources = [*bibliographies, *sorted((root / "curriculum").rglob("*")), *code]
     docs = root / "docs"
     for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
         digest.update(b"\0name\0" + path.relative_to(root).as_posix().encode())
@@ -89,12 +91,13 @@ def _reuse(cache_file: Path, root: Path, settings: Mapping[str, Any]) -> Report 
         curriculum, files = stored["curriculum"], stored["files"]
     except Exception:  # missing, damaged or from other code: check afresh
         return None
-    from hooks.bibliography import Bibliography, BibliographyError
+    from hooks.bibliography import Bibliography, BibliographyError, bibliography_paths
 
     cache = settings.get("cache_dir", ".cache/bibliography")
     try:
-        bibliography = Bibliography.load(
-            root / settings.get("bibliography", "bibliography.bib"), root / cache if cache else None
+        bibliography = Bibliography.load_all(
+            bibliography_paths(settings.get("bibliography", "bibliography.bib"), root),
+            root / cache if cache else None,
         )
     except (BibliographyError, OSError):
         return None  # cannot happen for unchanged inputs; check afresh to report it properly

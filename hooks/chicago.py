@@ -50,6 +50,7 @@ class Form(StrEnum):
     SHORT = "short"
     AUTHOR_ONLY = "author-only"
     IBID = "ibid"
+    TITLE_ONLY = "title-only"  # Pandoc's suppress-author citation, see title_only()
 
 
 # --------------------------------------------------------------------------- locators
@@ -420,6 +421,8 @@ class Chicago:
                 result = getattr(self, f"_note_{self._family(entry)}")(entry, loc)
             elif form is Form.IBID:
                 result = join(", ", "Ibid.", loc)
+            elif form is Form.TITLE_ONLY:
+                result = title_only(self, entry, loc)
             elif form is Form.AUTHOR_ONLY and locator and self._short_head(entry):
                 result = join(", ", self._short_head(entry), loc)
             else:
@@ -987,3 +990,23 @@ def style(edition: Edition = "chicago-17") -> Chicago:
     if edition not in _STYLES:
         _STYLES[edition] = Chicago(edition)
     return _STYLES[edition]
+
+
+# ------------------------------------------------------------------ Pandoc's citation modes
+# Used by hooks.citations for ``[-@key]`` (suppress author) and ``@key`` (author in text); kept
+# apart from the style's own forms above.
+
+
+def title_only(chicago: Chicago, entry: Entry, loc: Rich) -> Rich:
+    """A suppress-author note, ``[-@key, 40]``: the short form without the author's name, for a
+    sentence that already names the author. Its title is CSL's short title, as Pandoc prints
+    it: ``shorttitle``, else the main title without the subtitle ("*A Paradise Built in
+    Hell*, 40")."""
+    title = entry.rich("shorttitle") if entry.has("shorttitle") else entry.rich("title")
+    return join(", ", chicago._styled_title(entry, title) if title else Rich(), loc)
+
+
+def author_in_text(chicago: Chicago, entry: Entry) -> str:
+    """What an author-in-text citation, ``@key``, prints in the sentence (HTML): the surnames
+    of a short note ("Spade", "Piven and Cloward"), else the organisation, else the short title."""
+    return (chicago._short_head(entry) or chicago._short_title(entry)).html()

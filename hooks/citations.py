@@ -1,12 +1,20 @@
-# ruff: noqa: RUF002  (the docstring shows en dashes as authors type them)
+# ruff: noqa: RUF001, RUF002  (en dashes in locators and docstrings, as authors type them)
 """Pandoc-style citations in Markdown, rendered as Chicago notes (a Python-Markdown extension).
 
-Syntax (a strict subset of Pandoc's): ``[@key]``, ``[@key, 16]``, ``[@key, pp. 16–18]``,
-``[@key, chap. 3]``, ``[see @a, 16; also @b, 22–24]``. Keys follow Pandoc's grammar, with
-``@{...}`` for anything else. Citations are found everywhere except code (spans, fenced and
-indented blocks), HTML comments, raw ``<code>``/``<pre>``, autolinks and link targets;
-``\\@`` escapes. A bare ``@key`` outside brackets is never a citation (no false positives on
-e-mail addresses, decorators or handles).
+Syntax: Pandoc's (its manual's "Citation syntax", and its citeproc locator parser).
+``[@key]``, ``[@key, 16]``, ``[@key, pp. 16–18]``, ``[@key, chap. 3]``, ``[@key p. 33]`` (the
+comma is optional), ``[see @a, 16; also @b, 22–24]``; ``[-@key, 40]`` suppresses the author;
+``@key`` and ``@key [p. 33]`` put the author's name in the sentence with the note on it
+("Spade¹"). A locator is a label (CSL's terms, long or short, default page) and words that
+are numbers, or ``{...}`` taken as written (``[@key{ii, A, D-Z}]``, ``[@key, {pp. iv, vi-xi}]``;
+``[@key{}, 99 years later]`` has none); what follows is the suffix. Keys follow Pandoc's
+grammar, with ``@{...}`` for anything else. Citations are found everywhere except code (spans,
+fenced and indented blocks), HTML comments and tags, raw ``<code>``/``<pre>``, autolinks and
+link targets; ``\\@`` escapes, and an ``@`` straight after a letter (an e-mail address) never
+starts one. An ``@word`` outside brackets is a citation only when ``word`` is a key of the
+bibliography, so handles and mentions print as written. A bracket holding an ``@key`` that
+cannot be read prints as written and is listed in :func:`unreadable_citations` (the checks
+warn, W034).
 
 Every citation becomes one note, numbered together with the author's own ``[^x]`` notes in
 reading order. Position decides the form: first citation of a work on the page -> full note;
@@ -27,17 +35,18 @@ author's definitions are parsed, and keeps definition order on. ``mode: print`` 
 puts each note, the author's too, inline at its call site as
 ``<span class="footnote">…</span>`` for WeasyPrint's ``float: footnote``.
 
-Unknown keys raise :class:`CitationError` (the first one on the page, in reading order).
+Unknown keys in brackets raise :class:`CitationError` (the first one on the page, in reading
+order). ``link_citations: true`` links each note's title to the work's entry on the page.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
@@ -46,18 +55,33 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from hooks.bibliography import Bibliography
-from hooks.chicago import EDITIONS, Edition, Form, Locator, NoteItem, parse_locator, style
+from hooks.bibliography import Bibliography, Entry, bibliography_paths
+from hooks.chicago import (
+    EDITIONS,
+    LOCATOR_TERMS,
+    Edition,
+    Form,
+    Locator,
+    NoteItem,
+    author_in_text,
+    shorten,
+    style,
+)
 from hooks.formatted import Formatted
 
 KEY = r"\w(?:\w|[:.#$%&+?<>~/-](?=\w))*"
 """Pandoc's citation key: a letter, digit or _, then those or single internal punctuation."""
 
-_ITEM = re.compile(
-    rf"(?P<prefix>(?:[^@]*\s)?)@(?:(?P<key>{KEY})|\{{(?P<braced>[^{{}}]+)\}})"
-    r"(?P<rest>.*)",
-    re.S,
-)
+_KEY_AT = re.compile(rf"(?<![\w@.\\])(?P<minus>-)?@(?:(?P<key>{KEY})|\{{(?P<braced>[^{{}}]+)\}})")
+"""A citation key where Pandoc reads one: ``@key``/``-@key`` not straight after a word (so
+not in an e-mail address) nor after a backslash (``\\@`` escapes)."""
+LOCATOR_SPELLINGS: dict[str, tuple[str, bool]] = {
+    spelling.lower(): (label, plural)
+    for label, (singular, plurals, _, _) in LOCATOR_TERMS.items()
+    for plural, spellings in ((False, singular), (True, plurals))
+    for spelling in spellings
+}
+"""Every locator label Pandoc accepts (CSL's terms, long and short) -> (term, plural)."""
 _BRACKET = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")
 _FOOTNOTE_DEF = re.compile(r"[ ]*\[\^([^\]]+)\]:[ ]*")
@@ -68,6 +92,7 @@ _INLINE_MASKS = re.compile(
     r"|<(code|pre|kbd|samp|script|style)\b[^>]*>.*?</\1\s*>"
     r"|<[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*>"  # autolink
     r"|<[^>\s@]+@[^>\s]+>"  # e-mail autolink
+    r"|<[A-Za-z][\w:-]*(?:\s[^<>]*)?>"  # an HTML tag: its attributes are no place for notes
     r"|\]\([^)\n]*\)",  # link target
     re.S | re.I,
 )
@@ -90,6 +115,14 @@ class CitationError(Exception):
         self.line, self.key, self.suggestion = line, key, suggestion
 
 
+class Mode(StrEnum):
+    """Pandoc's citation modes."""
+
+    NORMAL = "normal"  # [@key]
+    SUPPRESS_AUTHOR = "suppress-author"  # [-@key]: the sentence names the author already
+    AUTHOR_IN_TEXT = "author-in-text"  # @key or @key [p. 33]: "Spade¹"
+
+
 @dataclass(frozen=True)
 class Cite:
     """One source in a citation: ``[see @key, 16, emphasis added]``."""
@@ -98,6 +131,19 @@ class Cite:
     locator: Locator | None = None
     prefix: str = ""
     suffix: str = ""
+    mode: Mode = Mode.NORMAL
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A bracket meant as a citation (it holds an ``@key``) that cannot be read as one. It
+    prints as written; the checks warn with ``reason`` and ``hint``."""
+
+    line: int
+    start: int
+    end: int
+    reason: str
+    hint: str
 
 
 @dataclass(frozen=True)
@@ -182,10 +228,15 @@ class _Page:
     definitions: list[_Definition] = field(default_factory=list)
     refs: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, label)
     citations: list[Citation] = field(default_factory=list)
+    narratives: list[Citation] = field(default_factory=list)  # "@key", "@key [p. 33]"
+    unreadable: list[Unreadable] = field(default_factory=list)
     escapes: list[int] = field(default_factory=list)
+    _line_starts: list[int] | None = field(default=None, repr=False)
 
     def line(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        if self._line_starts is None:  # by binary search: a page may hold thousands of notes
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        return bisect.bisect_right(self._line_starts, offset)
 
     def definition_at(self, offset: int) -> _Definition | None:
         for d in self.definitions:
@@ -211,11 +262,14 @@ def _scan(text: str) -> _Page:
         if any(start <= m.start() < body for start, body in markers):
             continue
         page.refs.append((m.start(), m.end(), m.group(1)))
+    brackets = []
     for m in _BRACKET.finditer(text):
+        brackets.append(m.span())
         citation = _citation(page, m)
         if citation:
             page.citations.append(citation)
-    taken = [(c.start, c.end) for c in page.citations]
+    _scan_narratives(page, brackets)
+    taken = [(c.start, c.end) for c in [*page.citations, *page.narratives]]
     for m in re.finditer(r"\\@", text):
         if (
             not page.masked[m.start()]
@@ -309,7 +363,8 @@ def _scan_inline(page: _Page) -> None:
 
 
 def _citation(page: _Page, m: re.Match[str]) -> Citation | None:
-    """The citation in a ``[...@...]`` bracket, or None when it is something else."""
+    """The citation in a ``[...@...]`` bracket, or None when it is something else. A bracket
+    with a citation key that still cannot be read is remembered in ``page.unreadable``."""
     text, start, end = page.text, m.start(), m.end()
     if any(page.masked[start:end]) or _escaped(text, start):
         return None
@@ -322,49 +377,198 @@ def _citation(page: _Page, m: re.Match[str]) -> Citation | None:
     if follow[:1] == ":" and not text[line_start:start].strip():
         return None  # a reference-link definition
     content = m.group(1)
-    if re.search(r"\n[ \t]*\n", content):
+    if re.search(r"\n[ \t]*\n", content) or not _KEY_AT.search(content):
         return None
     cites = []
-    for part in content.split(";"):
-        item = _ITEM.fullmatch(part.strip())
-        if not item:
-            return None
-        rest = item.group("rest")
-        locator, suffix = None, ""
-        if rest.startswith(","):
-            locator, suffix = parse_locator(rest[1:])
-        elif brace := re.fullmatch(r"\s+(\{[^{}]*\})(.*)", rest, re.S):
-            locator, suffix = Locator(brace.group(1)), brace.group(2)
-            if suffix.strip() and not suffix.startswith(","):
-                return None
-        elif rest.strip():
-            return None
-        key = item.group("key") or item.group("braced")
-        prefix = item.group("prefix").replace("\\@", "@").strip()
-        cites.append(Cite(key, locator, prefix, suffix.replace("\\@", "@").rstrip()))
+    try:
+        for part in content.split(";"):
+            cites.append(_cite(part))
+    except _Unreadable as problem:
+        page.unreadable.append(Unreadable(page.line(start), start, end, *problem.args))
+        return None
     definition = page.definition_at(start)
     return Citation(
         tuple(cites), page.line(start), start, end, definition.label if definition else None
     )
 
 
-def parse_citations(text: str) -> list[Citation]:
+class _Unreadable(Exception):
+    """(reason, hint) for a bracket that is meant as a citation but cannot be read."""
+
+
+_SEMICOLONS = "Separate sources with semicolons: [see @spade2020, 16; also @firth2022]."
+
+
+def _cite(part: str) -> Cite:
+    """One ``prefix @key locator suffix`` item of a bracketed citation (Pandoc's grammar)."""
+    keys = list(_KEY_AT.finditer(part))
+    if not keys:
+        what = part.strip()
+        if not what:
+            raise _Unreadable("an empty source between semicolons", "Remove the extra ';'.")
+        raise _Unreadable(f"'{what}' names no source (no @key)", _SEMICOLONS)
+    if len(keys) > 1:
+        raise _Unreadable(f"two keys, '@{_key(keys[0])}' and '@{_key(keys[1])}', in one source",
+                          _SEMICOLONS)  # fmt: skip
+    item = keys[0]
+    prefix = part[: item.start()].replace("\\@", "@").strip()
+    locator, suffix = parse_locator(part[item.end() :])
+    mode = Mode.SUPPRESS_AUTHOR if item.group("minus") else Mode.NORMAL
+    return Cite(_key(item), locator, prefix, suffix.replace("\\@", "@").rstrip(), mode)
+
+
+def _key(match: re.Match[str]) -> str:
+    return match.group("key") or match.group("braced")
+
+
+def parse_locator(text: str) -> tuple[Locator | None, str]:
+    """Split what follows ``@key`` into a locator and a suffix, as Pandoc's citeproc does:
+    an optional comma, then either ``{label value}`` (the value taken as written; the label,
+    page by default, is still recognised) or a label and words that are numbers (with no
+    label: words with a digit). Anything else is the suffix, kept as written."""
+    body = text[1:] if text.startswith(",") else text
+    body = body.lstrip()
+    if body.startswith("{"):
+        close = _closing_brace(body)
+        if close is None:
+            raise _Unreadable(
+                "the '{' of the locator is never closed", "Write [@key, {pp. iv, vi-xi}]."
+            )
+        label, plural, value = _label(body[1:close].strip())
+        suffix = body[close + 1 :]
+        if not value.strip():
+            return None, suffix
+        if label == "page":
+            value = _ROMAN_OR_ARABIC_RANGE.sub(r"\1–\2", value)
+        return Locator("{" + value.strip() + "}", label, plural), suffix
+    label, plural, rest = _label(body)
+    explicit, pos = rest is not body, 0
+    while word := _LOCATOR_WORD.match(rest, pos):
+        unit = word.group("unit")
+        if (word.group(1) and not pos) or not (
+            re.search(r"\d", unit) or (explicit and _digit_like(unit))
+        ):
+            break
+        pos = word.end()
+    if not pos:
+        return None, text
+    return Locator(rest[:pos].strip(), label, plural), rest[pos:]
+
+
+_LOCATOR_LABEL = re.compile(
+    "("
+    + "|".join(re.escape(s) for s in sorted(LOCATOR_SPELLINGS, key=len, reverse=True))
+    + r")(?=[\s\d{(\[]|$)\s*",
+    re.I,
+)
+_LOCATOR_WORD = re.compile(r"(\s*,)?\s*(?P<unit>(?:[\w\-–:]|\.(?=\w)|[(\[][\w\-–.]*[)\]])+)")
+_ROMAN = re.compile(r"(?=[mdclxvi])m*(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i{0,3})", re.I)
+_ROMAN_OR_ARABIC_RANGE = re.compile(r"\b(\d+|[mdclxvi]+)\s*(?:-|--|–)\s*(\d+|[mdclxvi]+)\b", re.I)
+
+
+def _label(text: str) -> tuple[str, bool, str]:
+    """(CSL term, plural, the rest) for a locator that may start with a label such as
+    ``pp.`` or ``chap.``; the rest is ``text`` itself (the same object) when there is none."""
+    if m := _LOCATOR_LABEL.match(text):
+        label, plural = LOCATOR_SPELLINGS[m.group(1).lower()]
+        return label, plural, text[m.end() :]
+    return "page", False, text
+
+
+def _digit_like(unit: str) -> bool:
+    """Pandoc's "romans or digits": some part of the word is a number or a roman numeral."""
+    return any(re.search(r"\d", p) or _ROMAN.fullmatch(p) for p in re.split(r"[^\w]+", unit) if p)
+
+
+def _closing_brace(text: str) -> int | None:
+    """Index of the '}' that closes the '{' at ``text[0]`` (braces nest)."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return index
+    return None
+
+
+_LOCATOR_BRACKET = re.compile(r"[ \t]*\n?[ \t]*\[(?!\^)([^\[\]@\n]*)\](?![\[(:])")
+"""``@key [p. 33]``: the locator and suffix of an author-in-text citation, in brackets after it
+(Pandoc allows spaces and one line break between)."""
+
+
+def _scan_narratives(page: _Page, brackets: list[tuple[int, int]]) -> None:
+    """Find ``@key`` and ``@key [p. 33]`` outside brackets, code and addresses. Which of them
+    are citations depends on the bibliography (see :func:`_page`)."""
+    text, masked = page.text, page.masked
+    inside = _spans_test(brackets)
+    for m in _KEY_AT.finditer(text):
+        if masked[m.start()] or inside(m.start()):
+            continue
+        end, locator, suffix = m.end(), None, ""
+        if (bracket := _LOCATOR_BRACKET.match(text, end)) and not masked[bracket.start(1)]:
+            try:
+                locator, suffix = parse_locator(bracket.group(1))
+                end = bracket.end()
+            except _Unreadable:
+                pass
+        mode = Mode.SUPPRESS_AUTHOR if m.group("minus") else Mode.AUTHOR_IN_TEXT
+        cite = Cite(_key(m), locator, "", suffix.rstrip(), mode)
+        definition = page.definition_at(m.start())
+        page.narratives.append(
+            Citation(
+                (cite,),
+                page.line(m.start()),
+                m.start(),
+                end,
+                definition.label if definition else None,
+            )
+        )
+
+
+def _spans_test(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """A test of whether an offset falls inside one of the sorted, disjoint ``spans``."""
+    starts = [start for start, _ in spans]
+
+    def inside(offset: int) -> bool:
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and offset < spans[index][1]
+
+    return inside
+
+
+def _page(text: str, known: Container[str] | None) -> _Page:
+    """The scan of ``text`` with its author-in-text citations: an ``@word`` outside brackets
+    is a citation when ``word`` is a key of the bibliography (``known``; None: every one), and
+    otherwise prints as written (a handle, a mention), so no typo can break a page."""
+    page = _scan(text)
+    chosen = [c for c in page.narratives if known is None or c.cites[0].key in known]
+    if not chosen:
+        return page
+    return replace(page, citations=sorted([*page.citations, *chosen], key=lambda c: c.start))
+
+
+def parse_citations(text: str, known: Container[str] | None = None) -> list[Citation]:
     """Every citation in a Markdown text, in reading order (including those inside the
-    author's footnote definitions, which carry that footnote's label)."""
-    return _scan(text).citations
+    author's footnote definitions, which carry that footnote's label). ``known`` (the
+    bibliography, or its keys) decides which ``@word`` outside brackets are citations."""
+    return _page(text, known).citations
 
 
-def cited_keys(text: str) -> list[str]:
+def unreadable_citations(text: str) -> list[Unreadable]:
+    """Brackets meant as citations that cannot be read (they print as written)."""
+    return _scan(text).unreadable
+
+
+def cited_keys(text: str, known: Container[str] | None = None) -> list[str]:
     """The keys a text cites, each once, in order of first citation."""
-    return list(dict.fromkeys(key for c in parse_citations(text) for key in c.keys))
+    return list(dict.fromkeys(key for c in parse_citations(text, known) for key in c.keys))
 
 
-def number_notes(text: str) -> list[Note]:
+def number_notes(text: str, known: Container[str] | None = None) -> list[Note]:
     """The page's notes in number order, as the reader sees them: citations in the body and
     the author's referenced ``[^label]`` notes share one sequence, in reading order (a label
     referenced twice keeps its first number). Citations inside footnote definitions are not
     notes of their own; find them with :func:`parse_citations`."""
-    return _number(_scan(text))
+    return _number(_page(text, known))
 
 
 def _number(page: _Page) -> list[Note]:
@@ -439,7 +643,7 @@ def unknown_keys(text: str, bibliography: Bibliography) -> list[CitationError]:
     """Every citation of a key the bibliography lacks (for checks that report them all)."""
     return [
         CitationError(c.line, key, bibliography.suggest(key))
-        for c in parse_citations(text)
+        for c in parse_citations(text, bibliography)
         for key in c.keys
         if key not in bibliography
     ]
@@ -479,11 +683,19 @@ class CitationExtension(Extension):
 
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "bibliography": ["bibliography.bib", "Path of the BibTeX file."],
+            "bibliography": [
+                "bibliography.bib",
+                "Path of the bibliography (.bib, CSL .json or CSL .yaml), or a list of them.",
+            ],
             "edition": ["chicago-17", "Chicago edition: chicago-17 or chicago-18."],
             "ibid": [False, "Write 'Ibid.' for consecutive citations of one source."],
             "cache_dir": [".cache/bibliography", "Cache for the parsed .bib ('' for none)."],
             "mode": ["footnotes", "footnotes (web) or print (inline notes for WeasyPrint)."],
+            "link_citations": [
+                False,
+                "Pandoc's link-citations: a note's title links to the work's entry "
+                '(<li id="ref-KEY">) when the page lists it.',
+            ],
         }
         super().__init__(**kwargs)
         if self.getConfig("edition") not in EDITIONS:
@@ -494,8 +706,8 @@ class CitationExtension(Extension):
     @property
     def bibliography(self) -> Bibliography:
         """Loaded on first use (memoised per process by :meth:`Bibliography.load`)."""
-        return Bibliography.load(
-            Path(self.getConfig("bibliography")), self.getConfig("cache_dir") or None
+        return Bibliography.load_all(
+            bibliography_paths(self.getConfig("bibliography")), self.getConfig("cache_dir") or None
         )
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -519,19 +731,26 @@ class _CitationPreprocessor(Preprocessor):
     def __init__(self, md: Markdown, ext: CitationExtension) -> None:
         super().__init__(md)
         self.ext = ext
+        self.listed: set[str] = set()
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         page = _scan(text)
         print_mode = self.ext.getConfig("mode") == "print"
         self.md.citation_notes = []  # type: ignore[attr-defined]
-        if not page.citations and not page.escapes and not (print_mode and page.refs):
+        if not (page.citations or page.narratives or page.escapes or (print_mode and page.refs)):
             return lines
-        bibliography = self.ext.bibliography if page.citations else None
+        bibliography = self.ext.bibliography if page.citations or page.narratives else None
+        if page.narratives and bibliography is not None:
+            page = _page(text, bibliography)
+            if not (page.citations or page.escapes or (print_mode and page.refs)):
+                return lines
         for citation in page.citations:
             for key in citation.keys:
                 if bibliography is not None and key not in bibliography:
                     raise CitationError(citation.line, key, bibliography.suggest(key))
+        # Works this page lists with an id (a lesson's "Sources"), for link_citations.
+        self.listed = set(re.findall(r'<li id="ref-([^"]+)"', text))
         notes = _number(page)
         inline: dict[str, list[Citation]] = {}
         for citation in page.citations:
@@ -548,6 +767,12 @@ class _CitationPreprocessor(Preprocessor):
             if print_mode
             else _FootnoteWriter(self.md, page, rendered)
         )
+        chicago = style(self.ext.getConfig("edition"))
+        writer.in_text = {
+            c.start: author_in_text(chicago, bibliography[c.keys[0]])
+            for c in page.citations
+            if c.cites[0].mode is Mode.AUTHOR_IN_TEXT and bibliography is not None
+        }
         records = []
         for note in notes:
             if note.citation is not None:
@@ -586,6 +811,8 @@ class _CitationPreprocessor(Preprocessor):
                 form = Form.IBID
             else:  # "Morrison, 18." for a new page, the short note again without a locator
                 form = Form.AUTHOR_ONLY if cite.locator else Form.SHORT
+            if cite.mode is Mode.SUPPRESS_AUTHOR and form is not Form.IBID:
+                form = Form.TITLE_ONLY
             forms.append(form)
             # "Ibid." alone already means "same page"; "Morrison, 18." repeats it.
             locator = None if form is Form.IBID and position is Position.IBID else cite.locator
@@ -598,7 +825,35 @@ class _CitationPreprocessor(Preprocessor):
         html = Formatted.of(bibliography, chicago.edition).get(
             memo_key, lambda: chicago.note(items, sentence=sentence)
         )
+        if self.ext.getConfig("link_citations"):
+            html = _link_titles(html, [item.entry for item in items], self.listed)
         return html, tuple(forms)
+
+
+def _link_titles(html: str, entries: Sequence[Entry], listed: set[str]) -> str:
+    """Link each work's title in a note to its entry on the page (Pandoc's link-citations).
+    The title is found as its text in the note, long form first, then the short title; a
+    work the page does not list, or whose title the note does not show (Ibid.), gets no link."""
+    cursor = 0
+    for entry in entries:
+        if _attr(entry.key) not in listed:
+            continue
+        for title in _titles(entry):
+            at = html.find(title, cursor)
+            if at >= 0 and "<" not in title:
+                link = f'<a class="citation-link" href="#ref-{_attr(entry.key)}">{title}</a>'
+                html = html[:at] + link + html[at + len(title) :]
+                cursor = at + len(link)
+                break
+    return html
+
+
+def _titles(entry: Entry) -> list[str]:
+    """A work's title as a note may print it (HTML): with its subtitle, alone, short."""
+    title, subtitle = entry.rich("title"), entry.rich("subtitle")
+    short = entry.rich("shorttitle") if entry.has("shorttitle") else shorten(title)
+    forms = [title + ": " + subtitle if subtitle else title, title, short]
+    return list(dict.fromkeys(form.html() for form in forms if form))
 
 
 class _Writer:
@@ -613,8 +868,17 @@ class _Writer:
                     (citation.start, citation.end, self.stash(rendered[citation.start][0]))
                 )
         self.edits += [(pos, pos + 2, "@") for pos in page.escapes]
+        self.in_text: dict[int, str] = {}  # author-in-text citation start -> the name (HTML)
+        # Where each note mark will stand, by the end of its source text, so punctuation after
+        # a run of marks ("[@a] [@b].") moves in front of all of them.
         self.marks = {end: start for start, end, _ in page.refs if not page.definition_at(start)}
-        self.marks.update({c.end: c.start for c in page.citations if c.footnote is None})
+        self.marks.update(
+            {
+                c.end: self._mark_start(c)
+                for c in page.citations
+                if c.footnote is None and c.cites[0].mode is not Mode.AUTHOR_IN_TEXT
+            }
+        )
 
     def stash(self, html: str) -> str:
         return self.md.htmlStash.store(html)
@@ -624,14 +888,16 @@ class _Writer:
         marks: no space before it, and a following punctuation mark moved in front of it (and
         of any note marks just before it), inside a closing quotation mark for . and ,."""
         text, masked = self.page.text, self.page.masked
-        start, end = citation.start, citation.end
-        line_start = text.rfind("\n", 0, start) + 1
-        if text[line_start:start].strip():
-            start = len(text[:start].rstrip(" \t"))
-        elif _continues_paragraph(text, line_start):
-            start = len(text[:start].rstrip())  # a citation that starts a wrapped line
+        start, end = self._mark_start(citation), citation.end
         after = text[end : end + 1]
-        if after and after in _MOVABLE and text[end + 1 : end + 2] != after and not masked[end]:
+        movable = after and after in _MOVABLE and text[end + 1 : end + 2] != after
+        if citation.start in self.in_text:  # "@spade2020 says" -> "Spade¹ says"
+            name = self.stash(self.in_text[citation.start])
+            if movable and not masked[end]:
+                name, end = name + after, end + 1
+            self.edits.append((citation.start, end, name + replacement))
+            return
+        if movable and not masked[end]:
             at = start
             while at in self.marks:
                 at = self.marks[at]
@@ -641,6 +907,18 @@ class _Writer:
                 self.edits.append((at, at, after))
             end += 1
         self.edits.append((start, end, replacement))
+
+    def _mark_start(self, citation: Citation) -> int:
+        """Where a citation's note mark goes: the space before it is dropped."""
+        text, start = self.page.text, citation.start
+        if citation.cites[0].mode is Mode.AUTHOR_IN_TEXT:
+            return start
+        line_start = text.rfind("\n", 0, start) + 1
+        if text[line_start:start].strip():
+            return len(text[:start].rstrip(" \t"))
+        if _continues_paragraph(text, line_start):
+            return len(text[:start].rstrip())  # a citation that starts a wrapped line
+        return start
 
     def citation_note(self, note: Note) -> str:
         raise NotImplementedError

@@ -183,7 +183,13 @@ def check(
         return 2
     if github is None:
         github = os.environ.get("GITHUB_ACTIONS") == "true"
-    report = check_project(root)
+    from hooks.packets import citation_config
+
+    # The bibliography files the site reads (mkdocs.yml), so check and build agree.
+    settings = {
+        k: v for k, v in citation_config(root, absolute=False).items() if k == "bibliography"
+    }
+    report = check_project(root, settings)
     for problem in report.problems:
         if not quiet:
             print(format_problem(problem), file=out)

@@ -11,10 +11,19 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+NOCITE_KEY = re.compile(r"(?<![\w@])@(?:\{([^{}]+)\}|(\*|\w(?:\w|[:.#$%&+?<>~/-](?=\w))*))")
+"""A key in ``nocite`` (Pandoc's key grammar, as in :data:`hooks.citations.KEY`), or ``@*``."""
 Minutes = Annotated[int, Field(gt=0, le=600)]
 
 
@@ -122,6 +131,21 @@ class LessonMeta(Strict):
     tags: list[Text] = []
     authors: Annotated[list[Text], Field(min_length=1)]
     license: Text = "CC-BY-SA-4.0"
+    nocite: list[Text] = []
+    """Pandoc's ``nocite``: works listed under "Sources" (and in the bibliography) without a
+    note, as ``"@key"`` strings (``nocite: ["@a", "@b"]`` or ``nocite: "@a, @b"``); ``"@*"``
+    lists every work in the bibliography."""
+
+    @field_validator("nocite", mode="before")
+    @classmethod
+    def _nocite_may_be_one_string(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @property
+    def nocite_keys(self) -> list[str]:
+        """The keys ``nocite`` names, in order; ``"*"`` stands for every work."""
+        return list(dict.fromkeys(m.group(1) or m.group(2) for text in self.nocite
+                                  for m in NOCITE_KEY.finditer(text)))  # fmt: skip
 
     @model_validator(mode="after")
     def _agenda_adds_up(self) -> LessonMeta:

@@ -267,12 +267,13 @@ class MarkdownConverter:
         self._sources: Callable[[Sequence[str]], str] | None = None
         self._entry: Callable[[str], str] | None = None
         self._cited: Callable[[str], list[str]] | None = None
+        self._all: Callable[[], list[str]] = list
         with contextlib.suppress(ImportError):
             self._setup_citations()
 
     def _setup_citations(self) -> None:
         from hooks import citations
-        from hooks.bibliography import Bibliography
+        from hooks.bibliography import Bibliography, bibliography_paths
         from hooks.chicago import style
 
         config = citation_config(self.root)
@@ -280,14 +281,15 @@ class MarkdownConverter:
         edition = options.get("edition", "chicago-17")
 
         def bibliography() -> Bibliography:
-            return Bibliography.load(
-                Path(options["bibliography"]), options.get("cache_dir") or None
+            return Bibliography.load_all(
+                bibliography_paths(options["bibliography"]), options.get("cache_dir") or None
             )
 
         self._ext = lambda: citations.CitationExtension(**{**options, "mode": "print"})
         self._entry = lambda key: style(edition).bibliography_entry(bibliography()[key])
         self._sources = lambda keys: citations.render_sources(keys, bibliography(), edition)
-        self._cited = citations.cited_keys
+        self._cited = lambda text: citations.cited_keys(text, bibliography())
+        self._all = lambda: list(bibliography())
         self.engine = "citations"
 
     # -- the swappable part ------------------------------------------------------------------
@@ -331,6 +333,10 @@ class MarkdownConverter:
         items = "".join(f"<li>{entry}</li>" for entry in entries)
         return f'<ul class="sources">{items}</ul>' if items else ""
 
+    def all_keys(self) -> list[str]:
+        """Every key of the bibliography (for ``nocite: "@*"``)."""
+        return self._all()
+
     def cited_keys(self, text: str) -> list[str]:
         if self._cited is not None:
             return list(self._cited(text))
@@ -370,9 +376,12 @@ def citation_config(root: Path, *, absolute: bool = True) -> dict[str, Any]:
     for item in data.get("markdown_extensions", []) or []:
         if isinstance(item, dict) and "hooks.citations" in item:
             config.update(item["hooks.citations"] or {})
+    if absolute and isinstance(config.get("bibliography"), list):  # several files
+        config["bibliography"] = [str(root / path) for path in config["bibliography"]]
     for name in ("bibliography", "cache_dir"):
-        if absolute and name in config and not Path(config[name]).is_absolute():
-            config[name] = str(root / config[name])
+        value = config.get(name)
+        if absolute and isinstance(value, str) and not Path(value).is_absolute():
+            config[name] = str(root / value)
     return config
 
 
@@ -565,7 +574,10 @@ def lesson_context(
             ]
         )
     )
-    source_keys = list(dict.fromkeys([*cited, *(reading.key for reading in meta.readings)]))
+    listed = md.all_keys() if "*" in meta.nocite_keys else meta.nocite_keys  # nocite
+    source_keys = list(
+        dict.fromkeys([*cited, *(reading.key for reading in meta.readings), *listed])
+    )
     places = []
     for track in curriculum.course.tracks:
         if lesson.id in track.lessons:

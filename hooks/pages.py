@@ -96,12 +96,14 @@ class PageBuilder:
     """Turns the curriculum model into the Markdown of every generated page.
 
     ``cite_entry`` renders a bibliography key as a Chicago bibliography entry (HTML);
-    ``cited_keys`` lists the keys a Markdown text cites, in order of first citation.
+    ``cited_keys`` lists the keys a Markdown text cites, in order of first citation;
+    ``all_keys`` every key of the bibliography (for ``nocite: "@*"``).
     """
 
     curriculum: Curriculum
     cite_entry: Callable[[str], str]
     cited_keys: Callable[[str], list[str]]
+    all_keys: Callable[[], list[str]] = list
     packets: dict[str, list[PacketLink]] = field(default_factory=dict)
     env: Environment = field(default_factory=environment)
 
@@ -124,10 +126,9 @@ class PageBuilder:
             }
             for reading in meta.readings
         ]
-        sources = sorted(
-            {key: self.cite_entry(key) for key in self.cited_keys(lesson.body)}.values(),
-            key=_sort_text,
-        )
+        keys = [*self.cited_keys(lesson.body), *self.listed_keys(lesson)]
+        entries = {key: self.cite_entry(key) for key in keys}  # id="ref-KEY": citations link here
+        sources = sorted(entries.items(), key=lambda item: _sort_text(item[1]))
         return self.env.get_template("lesson.md.j2").render(
             meta=meta,
             tracks=tracks,
@@ -139,6 +140,11 @@ class PageBuilder:
             sources=sources,
             packets=self.packets.get(lesson.id, []),
         )
+
+    def listed_keys(self, lesson: Lesson) -> list[str]:
+        """The works a lesson lists without citing them (``nocite``; ``@*``: every work)."""
+        keys = lesson.meta.nocite_keys
+        return self.all_keys() if "*" in keys else keys
 
     def track(self, track: Track) -> str:
         lessons = self.curriculum.track_lessons(track)

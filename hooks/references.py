@@ -59,29 +59,38 @@ class References:
             )
         )
 
-    @staticmethod
-    def cited_keys(markdown: str) -> list[str]:
-        return cited_keys(markdown)
+    def cited_keys(self, markdown: str) -> list[str]:
+        """The keys a text cites (an ``@word`` outside brackets only when it is a key)."""
+        return cited_keys(markdown, self.bibliography)
 
     @staticmethod
     def markdown_citation(key: str, locator: str = "") -> str:
         """A citation in the lessons' own syntax, for generated Markdown such as the glossary."""
         return f"[@{key}, {locator}]" if locator else f"[@{key}]"
 
-    def bibliography_page_entries(self, pages: Mapping[str, tuple[str, str]]) -> list[dict]:
+    def bibliography_page_entries(
+        self,
+        pages: Mapping[str, tuple[str, str]],
+        listed: Mapping[str, tuple[str, list[str]]] | None = None,
+    ) -> list[dict]:
         """Every cited work, alphabetised, with a back-link to each note citing it.
 
         ``pages`` maps a page's URL (relative to the site root, e.g. ``lessons/x/``) to its
-        title and the Markdown it is rendered from.
+        title and the Markdown it is rendered from; ``listed`` maps a page's URL to its title
+        and the works it lists without a note (``nocite``), linked to its "Sources".
         """
         uses: dict[str, list[Use]] = {}
         for url, (title, markdown) in pages.items():
-            for note in number_notes(converted_text(markdown)):
+            for note in number_notes(converted_text(markdown), self.bibliography):
                 if note.citation is None:
                     continue
                 for key in dict.fromkeys(note.citation.keys):
                     href = f"../{url}#fnref:cite-{note.number}"
                     uses.setdefault(key, []).append(Use(href, f"{title}, note {note.number}"))
+        for url, (title, keys) in (listed or {}).items():
+            for key in keys:
+                if not any(use.href.startswith(f"../{url}#") for use in uses.get(key, [])):
+                    uses.setdefault(key, []).append(Use(f"../{url}#sources", f"{title}, sources"))
         keys = sorted(
             (key for key in uses if key in self.bibliography),
             key=self.sort_key,

@@ -76,6 +76,7 @@ class SiteBuild:
             curriculum=curriculum,
             cite_entry=references.entry_html,
             cited_keys=references.cited_keys,
+            all_keys=lambda: list(references.bibliography),
         )
         repository = config.extra.get("source_repository", "")
         return cls(root, curriculum, references, repository, pages, serving)
@@ -89,10 +90,13 @@ class SiteBuild:
             "tags.md": self.pages.tags(),
         }
         cited_pages: dict[str, tuple[str, str]] = {}
+        listed: dict[str, tuple[str, list[str]]] = {}
         for lesson in self.curriculum.ordered_lessons():
             markdown = self.pages.lesson(lesson)
             generated[f"lessons/{lesson.id}.md"] = markdown
             cited_pages[f"lessons/{lesson.id}/"] = (lesson.meta.title, markdown)
+            if keys := self.pages.listed_keys(lesson):
+                listed[f"lessons/{lesson.id}/"] = (lesson.meta.title, keys)
         cited_pages["glossary/"] = ("Glossary", generated["glossary.md"])
         for track in self.curriculum.course.tracks:
             generated[f"tracks/{track.id}.md"] = self.pages.track(track)
@@ -101,7 +105,7 @@ class SiteBuild:
                 markdown = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
                 cited_pages[file.url] = (page_title(markdown, file.name), markdown)
         generated["bibliography.md"] = self.pages.bibliography(
-            self.references.bibliography_page_entries(cited_pages)
+            self.references.bibliography_page_entries(cited_pages, listed)
         )
         for src_uri, content in generated.items():
             existing = files.get_file_from_path(src_uri)

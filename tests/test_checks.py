@@ -59,7 +59,7 @@ EXPECTED: dict[str, list[str]] = {
     "e031-reading-key": [f"{LESSON}:14:10: E031"],
     "e032-glossary-source": ["curriculum/glossary.yml:4:11: E032"],
     "w033-bare-citation": [f"{LESSON}:46:4: W033"],
-    "e034-malformed-citation": [f"{LESSON}:47:17: E034"],
+    "w034-unreadable-citation": [f"{LESSON}:47:16: W034"],
     # Glossary.
     "e040-unknown-key-term": [f"{LESSON}:12:1: E040"],
     "w041-unused-glossary-term": ["curriculum/glossary.yml:9:9: W041"],
@@ -72,9 +72,13 @@ EXPECTED: dict[str, list[str]] = {
     "e060-bib-at-sign-in-comment": ["bibliography.bib:1:30: E060"],
     "e061-bib-unclosed-brace": ["bibliography.bib:5:15: E061"],
     "e061-bib-extra-brace": ["bibliography.bib:16:22: E061"],
-    "e062-bib-duplicate-key": ["bibliography.bib:21:1: E062"],
+    "w062-bib-duplicate-key": ["bibliography.bib:21:1: W062"],
     "w063-bib-missing-field": ["bibliography.bib:12:1: W063"],
     "w064-bib-uncited": ["bibliography.bib:21:1: W064"],
+    "w065-bib-undefined-macro": ["bibliography.bib:12:1: W063", "bibliography.bib:16:1: W065"],
+    "w066-bib-dangling-crossref": ["bibliography.bib:3:1: W066"],
+    "w067-bib-field-twice": ["bibliography.bib:9:3: W067"],
+    "w068-csl-item-without-id": ["references.json:1:1: W068"],
     # Safety.
     "e070-script-in-body": [f"{LESSON}:55:5: E070"],
     "e070-script-in-bib-title": ["bibliography.bib:14:26: E070"],
@@ -94,6 +98,12 @@ EXPECTED: dict[str, list[str]] = {
     "a110-heading-skips-level": [f"{LESSON}:46:1: A110"],
     "a111-h1-in-lesson": [f"{LESSON}:44:1: A111"],
 }
+
+
+SETTINGS: dict[str, dict[str, object]] = {
+    "w068-csl-item-without-id": {"bibliography": ["bibliography.bib", "references.json"]},
+}
+"""Cases checked with a ``bibliography`` setting, as mkdocs.yml gives it."""
 
 
 def make_project(tmp_path: Path, case: str | None = None) -> Path:
@@ -130,6 +140,28 @@ def test_the_base_project_is_clean(tmp_path: Path) -> None:
     assert report.summary() == "0 errors, 0 warnings in 5 files"
 
 
+def test_a_hand_kept_bibdesk_file_is_reported_in_one_run_and_still_loads(tmp_path: Path) -> None:
+    """Every recoverable problem of a real BibDesk file is a located warning, all at once."""
+    project = make_project(tmp_path)
+    handkept = (Path(__file__).parent / "fixtures" / "bib" / "bibdesk-handkept.bib").read_text()
+    bib = project / "bibliography.bib"
+    offset = bib.read_text().count("\n")
+    bib.write_text(bib.read_text() + handkept, encoding="utf-8")
+    report = check_project(project)
+    assert report.errors == []
+    found = [
+        (p.line - offset, p.code) for p in report.problems if p.code in {"W062", "W065", "W066"}
+    ]
+    assert found == [
+        (24, "W065"),  # journal = nosuchjournal
+        (35, "W065"),  # publisher = elsevir
+        (69, "W062"),  # Duplicate2026 again
+        (91, "W062"),  # GoerzSPP2019 again
+        (120, "W066"),  # crossref to a missing entry
+    ]
+    assert report.bibliography is not None and "MonthName2026" in report.bibliography
+
+
 def test_every_broken_fixture_has_an_expectation() -> None:
     folders = {path.name for path in BROKEN.iterdir() if path.is_dir() and path.name != "_base"}
     assert folders == set(EXPECTED)
@@ -142,7 +174,7 @@ def test_every_code_has_a_broken_fixture() -> None:
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_broken_input_is_reported_exactly(tmp_path: Path, case: str) -> None:
-    report = check_project(make_project(tmp_path, case))
+    report = check_project(make_project(tmp_path, case), SETTINGS.get(case))
     assert located(report.problems) == EXPECTED[case]
     for problem in report.problems:
         assert_clean(problem)
@@ -156,7 +188,8 @@ def test_messages_name_the_problem_and_suggest_a_fix(tmp_path: Path) -> None:
         "e050-admonition-case": ("'Facilitator'", "write '!!! facilitator'"),
         "e002-unknown-field": ("unknown field 'objective'", "Did you mean 'objectives'?"),
         "w063-bib-missing-field": ("entry 'spade2020' (@book) has no 'publisher'", "publisher"),
-        "e062-bib-duplicate-key": ("duplicate key 'spade2020' (first defined on line 12)", ""),
+        "w062-bib-duplicate-key": ("duplicate key 'spade2020' (first defined on line 12", ""),
+        "w066-bib-dangling-crossref": ("crossref 'kropotkin1902collected'", "remove the crossref"),
         "e000-yaml-syntax": (
             "YAML syntax error: this value contains a colon",
             'Put the whole value in double quotes: title: "Organizing: a short fixture lesson"',
@@ -396,7 +429,7 @@ def test_codes_are_documented_in_contributing() -> None:
 def test_find_citations_agrees_with_the_renderer() -> None:
     text = (
         "A [@a, 16] b [see @b, 3; also @c] `[@code]` mail x@y.org, @a alone, "
-        "[@a 16] broken, [link](https://e.org/@a) and [^note]."
+        "[@a; x] broken, [link](https://e.org/@a), [@a 16] and [^note]."
     )
     found = [
         (c.key, c.kind, text[c.start : c.start + len(c.key) + 1]) for c in find_citations(text)
@@ -405,9 +438,12 @@ def test_find_citations_agrees_with_the_renderer() -> None:
         ("a", "cite", "@a"),
         ("b", "cite", "@b"),
         ("c", "cite", "@c"),
-        ("a", "bare", "@a"),
-        ("a", "malformed", "@a"),
+        ("a", "narrative", "@a"),
+        ("a", "malformed", "[@"),
+        ("a", "cite", "@a"),
     ]
+    (malformed,) = [c for c in find_citations(text) if c.kind == "malformed"]
+    assert "'x' names no source" in malformed.reason and malformed.hint
 
 
 def test_mask_code_keeps_offsets() -> None:

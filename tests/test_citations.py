@@ -18,11 +18,13 @@ from hooks.citations import (
     CitationError,
     CitationExtension,
     Cite,
+    Mode,
     cited_keys,
     number_notes,
     parse_citations,
     render_sources,
     unknown_keys,
+    unreadable_citations,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bib"
@@ -103,16 +105,110 @@ def test_citation_syntax(text: str, cites: list[Cite]) -> None:
         "[@spade2020]: https://example.org",
         "Escaped \\[@spade2020].",
         "Escaped [\\@spade2020].",
-        "Narrative @spade2020 says so.",
         "[see@spade2020]",
-        "[@spade2020.]",
-        "[@spade2020 and more]",
         "[@spade2020,\n\n16]",
         "Python `@decorator` and [x @ y]",
     ],
 )
 def test_not_a_citation(text: str) -> None:
     assert parse_citations(text) == []
+
+
+# --------------------------------------------------------------------------- Pandoc's other forms
+# Each row of the table in CONTRIBUTING.md ("Citing a source"), at the parser.
+
+
+@pytest.mark.parametrize(
+    ("text", "cites"),
+    [
+        ("[-@spade2020, 40]", [Cite("spade2020", Locator("40"), mode=Mode.SUPPRESS_AUTHOR)]),
+        ("[see -@spade2020]", [Cite("spade2020", None, "see", mode=Mode.SUPPRESS_AUTHOR)]),
+        ("[@spade2020{ii, A, D-Z}]", [Cite("spade2020", Locator("{ii, A, D-Z}"))]),
+        (
+            "[@spade2020{ii, A, D-Z}, with a suffix]",
+            [Cite("spade2020", Locator("{ii, A, D-Z}"), suffix=", with a suffix")],
+        ),
+        ("[@spade2020{}, 99 years later]", [Cite("spade2020", suffix=", 99 years later")]),
+        ("[@spade2020, {pp. iv, vi-xi}]", [Cite("spade2020", Locator("{iv, vi–xi}", plural=True))]),
+        (
+            "[@spade2020, {pp. iv, vi-xi, (xv)-(xvii)} with suffix here]",
+            [
+                Cite(
+                    "spade2020",
+                    Locator("{iv, vi–xi, (xv)-(xvii)}", plural=True),
+                    suffix=" with suffix here",
+                )
+            ],
+        ),
+        ("[@spade2020 p. 33]", [Cite("spade2020", Locator("33"))]),
+        ("[@spade2020 33]", [Cite("spade2020", Locator("33"))]),
+        ("[@spade2020 chap. 3]", [Cite("spade2020", Locator("3", "chapter"))]),
+        (
+            "[see @spade2020, pp. 33, 35-37, and nowhere else]",
+            [Cite("spade2020", Locator("33, 35-37", plural=True), "see", ", and nowhere else")],
+        ),
+        ("[@spade2020, xvii]", [Cite("spade2020", suffix=", xvii")]),  # no label: needs a digit
+        ("[@spade2020, p. xvii]", [Cite("spade2020", Locator("xvii"))]),
+        ("[@spade2020 and more]", [Cite("spade2020", suffix=" and more")]),
+        ("[@spade2020.]", [Cite("spade2020", suffix=".")]),
+    ],
+)
+def test_pandoc_citation_forms(text: str, cites: list[Cite]) -> None:
+    (citation,) = parse_citations("Text " + text + ".")
+    assert list(citation.cites) == cites
+
+
+@pytest.mark.parametrize(
+    ("text", "cite"),
+    [
+        ("As @spade2020 says.", Cite("spade2020", mode=Mode.AUTHOR_IN_TEXT)),
+        ("As @spade2020 [p. 33] says.", Cite("spade2020", Locator("33"), mode=Mode.AUTHOR_IN_TEXT)),
+        (
+            "@spade2020\n[chap. 2, emphasis added] says",
+            Cite("spade2020", Locator("2", "chapter"), "", ", emphasis added", Mode.AUTHOR_IN_TEXT),
+        ),
+        ("So -@spade2020 says.", Cite("spade2020", mode=Mode.SUPPRESS_AUTHOR)),
+    ],
+)
+def test_author_in_text_citations(text: str, cite: Cite) -> None:
+    (citation,) = parse_citations(text, {"spade2020"})
+    assert citation.cites == (cite,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write to me@spade2020.org.",
+        "Ask @jgm on GitHub.",  # not a key: prints as written
+        "Escaped \\@spade2020 here.",
+        "Code `@spade2020` here.",
+        "A [link to @spade2020](https://example.org).",
+        "<!-- @spade2020 -->",
+        '<img alt="As @spade2020 says" src="x.png">',
+        '<span title="[@spade2020, 3]">text</span>',
+    ],
+)
+def test_at_words_that_are_not_citations(text: str) -> None:
+    assert parse_citations(text, {"spade2020"}) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[see @spade2020; and others]", "'and others' names no source"),
+        ("[@spade2020;]", "an empty source"),
+        ("[@spade2020, 16 @crow2011, 3]", "two keys"),
+        ("[@spade2020, {pp. 3]", "never closed"),
+    ],
+)
+def test_unreadable_citations_print_as_written_and_say_why(text: str, reason: str) -> None:
+    page = f"Line one.\n\nText {text} more."
+    assert parse_citations(page) == []
+    (problem,) = unreadable_citations(page)
+    assert reason in problem.reason and problem.hint
+    assert (problem.line, problem.start) == (3, page.index("["))
+    html, _ = convert(page)
+    assert html.count(text.replace("&", "&amp;")) == 1  # as written
 
 
 def test_citations_in_containers_are_found_and_code_inside_them_is_not() -> None:
@@ -474,6 +570,7 @@ ALPHABET = st.sampled_from(
         *"[]@;,^:`~ \n\t-*_\\<>()!{}.#abcp0123456789",
         *("@spade2020", "@crow2011", "[^1]", "[^1]: ", "```", "    ", "> ", "- ", "see "),
         *("pp. ", "<!--", "-->", "\\@", "”", "!!! note\n"),
+        *("-@spade2020", "{", "}", "{pp. ", "chap. ", " [p. 33]", "vi-xi", "@{x y}", "@jgm"),
     ]
 )
 TEXTS = st.lists(ALPHABET, max_size=60).map("".join)
@@ -482,8 +579,24 @@ TEXTS = st.lists(ALPHABET, max_size=60).map("".join)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXTS)
 def test_parse_citations_never_raises(text: str) -> None:
-    for citation in parse_citations(text):
-        assert text[citation.start] == "[" and text[citation.end - 1] == "]"
+    for known in (None, {"spade2020", "crow2011"}):
+        for citation in parse_citations(text, known):
+            if text[citation.start] == "[":
+                assert text[citation.end - 1] == "]"
+            else:
+                assert citation.cites[0].mode is not Mode.NORMAL
+                assert text[citation.start] in "@-"
+                assert known is None or citation.keys[0] in known
+        number_notes(text, known)
+    for problem in unreadable_citations(text):
+        assert text[problem.start] == "[" and problem.reason and problem.hint
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_no_text_makes_the_parser_raise(text: str) -> None:
+    parse_citations(text, {"a", "spade2020"})
+    unreadable_citations(text)
     number_notes(text)
 
 
@@ -506,3 +619,96 @@ def test_citation_at_the_start_of_a_wrapped_line_joins_the_sentence() -> None:
     md = markdown.Markdown(extensions=[CitationExtension(bibliography=str(source), cache_dir="")])
     html = md.convert(f"People helped themselves\n[@{key}]. Then more.")
     assert "themselves.<sup" in html
+
+
+# -------------------------------------------------------------- Pandoc's forms, rendered
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        # suppress author: the sentence names the author, the note does not
+        ("Spade writes [-@spade2020, 40].", "Mutual Aid, 40."),
+        ("Spade [-@spade2020{ii, A, D-Z}].", "Mutual Aid, ii, A, D-Z."),
+        # curly locators are taken as written; a label inside is still read
+        ("Text [@spade2020{}, 99 years later].", ", 99 years later."),
+        ("Text [@spade2020{ii, A, D-Z}].", "(Verso, 2020), ii, A, D-Z."),
+        ("Text [@spade2020, {pp. iv, vi-xi}].", "(Verso, 2020), iv, vi–xi."),
+        ("Text [@spade2020, {chap. 3-4}].", "(Verso, 2020), chap. 3-4."),  # verbatim
+        # no comma before the locator
+        ("Text [@spade2020 p. 33].", "(Verso, 2020), 33."),
+        ("Text [@spade2020 pp. 33-37].", "(Verso, 2020), 33–37."),
+    ],
+)
+def test_pandoc_forms_render_as_pandoc_renders_them(text: str, note: str) -> None:
+    html, _ = convert(text)
+    (written,) = footnotes(html)
+    assert written.endswith(note)
+    assert "@" not in plain(html.split('<div class="footnote">')[0])
+
+
+def test_suppress_author_note_has_no_author_and_short_title() -> None:
+    html, _ = convert("Dean Spade argues it [-@spade2020, 40].")
+    assert footnotes(html) == ["Mutual Aid, 40."]
+    assert "<em>Mutual Aid</em>, 40." in html
+
+
+def test_author_in_text_puts_the_name_in_the_sentence_and_the_note_on_it() -> None:
+    html, md = convert("As @spade2020 [p. 33] argues, and as @crow2011 shows.")
+    body = html.split('<div class="footnote">')[0]
+    assert re.sub(r"<sup.*?</sup>", "¹", body) == "<p>As Spade¹ argues, and as crow¹ shows.</p>\n"
+    first, second = footnotes(html)
+    assert first.startswith("Dean Spade, Mutual Aid") and first.endswith("2020), 33.")
+    assert second.startswith("scott crow,")
+    assert [record.citation.cites[0].mode for record in md.citation_notes] == [
+        Mode.AUTHOR_IN_TEXT,
+        Mode.AUTHOR_IN_TEXT,
+    ]
+
+
+def test_author_in_text_print_mode() -> None:
+    html, _ = convert("As @spade2020 [p. 33] argues.", mode="print")
+    assert re.match(r'<p>As Spade<span class="footnote">Dean Spade, .*, 33\.</span> argues', html)
+
+
+def test_at_word_that_is_not_a_key_prints_as_written() -> None:
+    html, md = convert("Ask @jgm or write to me@example.org.")
+    assert "Ask @jgm or write to me@example.org." in html
+    assert md.citation_notes == []
+
+
+def test_adjacent_citations_leave_no_raw_text() -> None:
+    """Issue 20: "Alpha [@spade2020, 3] [@brrn2025, 4]." printed "[@spade2020, 3]" again."""
+    html, _ = convert("Alpha [@spade2020, 3] [@brrn2025, 4].", mode="print")
+    assert "@" not in html and "[" not in html
+    assert re.sub(r'<span class="footnote">.*?</span>', "¹", html) == "<p>Alpha.¹¹</p>"
+    html, _ = convert("Alpha [@spade2020, 3] [@brrn2025, 4] [@crow2011].")
+    body = html.split('<div class="footnote">')[0]
+    assert re.sub(r"<sup.*?</sup>", "¹", body) == "<p>Alpha.¹¹¹</p>\n"
+    first, second, third = footnotes(html)
+    assert first.endswith(", 3.") and second.endswith(", 4.") and third.startswith("scott crow")
+
+
+def test_a_page_cites_from_a_bib_file_and_a_zotero_export_at_once() -> None:
+    zotero = FIXTURES / "zotero-export.json"
+    html, _ = convert(
+        "Both [@spade2020, 3] and [@Bradley2018-24, 175].",
+        bibliography=[str(CURRICULUM), str(zotero)],
+    )
+    first, second = footnotes(html)
+    assert first.startswith("Dean Spade, Mutual Aid")
+    assert second.startswith("John W. Bradley, “Bibliography,” in The Hypogeum of the Aurelii")
+    assert second.endswith("(Archaeopress, 2018), 175, https://doi.org/10.2307/j.ctvndv5jn.23.")
+
+
+def test_link_citations_link_the_title_to_the_listed_entry() -> None:
+    sources = '\n\n<ul class="sources"><li id="ref-spade2020">…</li></ul>'
+    text = "Text [@spade2020, 3]. Again [@spade2020, 4; @crow2011]." + sources
+    html, _ = convert(text, link_citations=True)
+    first, second = re.findall(r'<li id="fn:[^"]+">(.*?)</li>', html, re.S)
+    link = '<a class="citation-link" href="#ref-spade2020">'
+    assert f"<em>{link}Mutual Aid: Building Solidarity" in first
+    assert f"<em>{link}Mutual Aid</a></em>, 4; scott crow" in second
+    assert "#ref-crow2011" not in html  # not listed on the page: no link to nowhere
+    plain_html, _ = convert(text)
+    assert "citation-link" not in plain_html  # off unless asked for

@@ -654,3 +654,23 @@ def test_cli_reports_invalid_sources_as_file_line(
     captured = capsys.readouterr()
     assert code == 1 and "curriculum/course.yml:" in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_nocite_works_join_the_lesson_packet_sources(curriculum: Curriculum) -> None:
+    from hooks.packets import lesson_context
+
+    lesson = curriculum.lessons[LESSON]
+    md = MarkdownConverter(ROOT)
+    start = curriculum.course.start_time
+    before = lesson_context(curriculum, lesson, md, facilitator=False, start_time=start)
+    assert "Kropotkin" not in before["sources_html"]
+    listing = lesson.model_copy(
+        update={"meta": lesson.meta.model_copy(update={"nocite": ["@kropotkin1902"]})}
+    )
+    after = lesson_context(curriculum, listing, md, facilitator=False, start_time=start)
+    assert 'id="ref-kropotkin1902"' in after["sources_html"]
+    every = listing.model_copy(update={"meta": lesson.meta.model_copy(update={"nocite": ["@*"]})})
+    html = lesson_context(curriculum, every, md, facilitator=False, start_time=start)[
+        "sources_html"
+    ]
+    assert html.count("<li") == len(md.all_keys()) > 30

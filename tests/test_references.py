@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import markdown
+import pytest
 from mkdocs.utils.meta import get_data
 
 from hooks.bibliography import Bibliography
@@ -41,3 +42,74 @@ def test_back_links_use_the_note_numbers_of_the_converted_page() -> None:
     html = md.convert(get_data(SOURCE)[0])
     assert re.findall(r'id="fnref:(cite-\d+)"', html) == ["cite-1", "cite-2"]
     assert "[@spade2020, 99]" in html  # the code block kept its text
+
+
+# --------------------------------------------------------------------------- nocite
+
+BASE = Path(__file__).parent / "fixtures" / "broken" / "_base"
+
+
+def _project_with_nocite(tmp_path: Path, nocite: str) -> Path:
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    lesson = project / "curriculum" / "lessons" / "organizing-basics.md"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("\nduration: 60\n", f"\nnocite: {nocite}\nduration: 60\n", 1))
+    return project
+
+
+def test_nocite_in_front_matter_lists_works_in_sources_and_bibliography(tmp_path: Path) -> None:
+    from hooks.checks import check_project
+    from hooks.pages import PageBuilder
+
+    project = _project_with_nocite(tmp_path, '["@ward1973"]')
+    bib = project / "bibliography.bib"
+    bib.write_text(
+        bib.read_text() + "\n@book{ward1973,\n  author = {Ward, Colin},\n  title = {Anarchy in "
+        "Action},\n  publisher = {Allen and Unwin},\n  location = {London},\n  date = {1973},\n}\n"
+    )
+    report = check_project(project, {"cache_dir": None})
+    assert [p.code for p in report.problems] == []  # ward1973 counts as cited: no W064
+    assert report.curriculum is not None and report.bibliography is not None
+    lesson = report.curriculum.lessons["organizing-basics"]
+    assert lesson.meta.nocite_keys == ["ward1973"]
+    references = References(report.bibliography)
+    pages = PageBuilder(
+        curriculum=report.curriculum,
+        cite_entry=references.entry_html,
+        cited_keys=references.cited_keys,
+        all_keys=lambda: list(references.bibliography),
+    )
+    sources = pages.lesson(lesson).split("## Sources", 1)[1]
+    assert "Ward, Colin. <em>Anarchy in Action</em>" in sources
+    assert "Spade, Dean" in sources  # cited in the text, as before
+    listed = {"lessons/organizing-basics/": (lesson.meta.title, pages.listed_keys(lesson))}
+    entries = references.bibliography_page_entries({}, listed)
+    (ward,) = [entry for entry in entries if entry["anchor"] == "ref-ward1973"]
+    assert [use.href for use in ward["citations"]] == ["../lessons/organizing-basics/#sources"]
+
+
+@pytest.mark.parametrize(
+    ("nocite", "keys"),
+    [('"@a, @b"', ["a", "b"]), ('["@a", "@{b c}"]', ["a", "b c"]), ('"@*"', ["*"])],
+)
+def test_nocite_forms(tmp_path: Path, nocite: str, keys: list[str]) -> None:
+    from hooks.loader import load_lesson
+
+    project = _project_with_nocite(tmp_path, nocite)
+    lesson = load_lesson(project / "curriculum/lessons/organizing-basics.md", project)
+    assert lesson.meta.nocite_keys == keys
+
+
+def test_nocite_star_lists_every_work_and_unknown_keys_are_errors(tmp_path: Path) -> None:
+    from hooks.checks import check_project
+
+    report = check_project(_project_with_nocite(tmp_path / "a", '"@*"'), {"cache_dir": None})
+    assert report.problems == []
+    project = _project_with_nocite(tmp_path / "b", '"@*, @nosuchkey"')
+    (problem,) = check_project(project, {"cache_dir": None}).problems
+    assert problem.code == "E030" and "'@nosuchkey'" in problem.message
+    text = (project / "curriculum/lessons/organizing-basics.md").read_text().split("\n")
+    assert text[problem.line - 1][problem.column - 1 :].startswith("@nosuchkey")

@@ -324,3 +324,79 @@ def test_a_build_from_another_folder_reads_the_project_beside_mkdocs_yml(tmp_pat
     assert result.returncode == 0, result.stderr
     assert "<abbr title=" in (project / "built/lessons/care-work/index.html").read_text()
     assert list(elsewhere.iterdir()) == []  # no cache or output lands in the current folder
+
+
+def test_every_pandoc_citation_form_on_a_built_page(tmp_path: Path) -> None:
+    """Issue 15's table, in a real lesson built by MkDocs (strict, no packets)."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    lesson = project / "curriculum/lessons/care-work.md"
+    text = lesson.read_text(encoding="utf-8")
+    text = text.replace("\nduration: 90\n", '\nnocite: ["@kropotkin1902"]\nduration: 90\n', 1)
+    text += (
+        "\n\nSolnit found the same [-@solnit2009, 40]. As @spade2020 [p. 33] puts it, and as"
+        " @cope2021 shows. Curly locators [@self2003{ii, A, D-Z}], [@self2003{}, 99 years"
+        " later] and [@self2003, {pp. iv, vi-xi}]; no comma [@robnett1997 p. 33]."
+        " Alpha [@spade2020, 3] [@brrn2025, 4].\n"
+    )
+    lesson.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "s")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PACKETS": "off"},
+    )
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "s/lessons/care-work/index.html").read_text(encoding="utf-8")
+    body, notes = html.split('<div class="footnote">', 1)
+    paragraph = text_of(re.search(r"<p>Solnit found.*?</p>", body, re.S)[0])
+    assert "@" not in paragraph and "[" not in paragraph  # nothing left as written
+    assert "As Spade" in paragraph and "as Cope" in paragraph and "Alpha." in paragraph
+    items = [
+        " ".join(unescape(re.sub(r"<[^>]+>", "", item)).split())
+        for item in re.findall(r"<li id=\"fn:.*?</li>", notes, re.S)
+    ]
+    assert "A Paradise Built in Hell, 40. ↩" in items  # suppress author: no name
+    assert re.search(r"As Spade<sup", body)  # author in text, the note on the name
+    assert any(note.endswith(", ii, A, D-Z. ↩") for note in items)
+    assert any(note.endswith(", 99 years later. ↩") for note in items)
+    assert any(note.endswith(", iv, vi–xi. ↩") for note in items)  # noqa: RUF001
+    assert any(note.startswith("Robnett") and note.endswith(", 33. ↩") for note in items)
+    assert re.search(r'<a class="citation-link" href="#ref-solnit2009">', notes)  # link-citations
+    sources = html.split('id="sources"', 1)[1]
+    assert 'id="ref-solnit2009"' in sources and 'id="ref-kropotkin1902"' in sources  # nocite
+    bibliography = (tmp_path / "s/bibliography/index.html").read_text(encoding="utf-8")
+    kropotkin = bibliography.split('id="ref-kropotkin1902"', 1)[1].split("</div>", 1)[0]
+    assert "../lessons/care-work/#sources" in kropotkin
+
+
+def test_bibliography_warnings_stop_only_a_strict_build(tmp_path: Path) -> None:
+    """A duplicate key is a located warning: `--strict` (make build) stops, a plain build goes
+    on and uses the first entry, as BibTeX does."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    bib = project / "bibliography.bib"
+    lines = bib.read_text(encoding="utf-8").count("\n")
+    bib.write_text(
+        bib.read_text(encoding="utf-8")
+        + "\n@book{spade2020,\n  author = {Nobody},\n  title = {A Second Entry},\n}\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PACKETS": "off"}
+    runs = {}
+    for strict in (True, False):
+        command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "s")]
+        runs[strict] = subprocess.run(
+            [*command, "--strict" if strict else "--no-strict"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    for run in runs.values():
+        assert f"bibliography.bib:{lines + 2}:1: W062 duplicate key 'spade2020'" in run.stderr
+        assert "Traceback" not in run.stderr
+    assert runs[True].returncode != 0 and runs[False].returncode == 0
+    html = (tmp_path / "s/bibliography/index.html").read_text(encoding="utf-8")
+    assert "A Second Entry" not in html and "Building Solidarity" in html

@@ -1,6 +1,7 @@
-"""The bibliography file: :class:`BibScanner`, a forgiving BibTeX reader that reports every
-structural problem where it is (E060-E062), and the checks of its entries (fields their type
-needs, unsafe HTML).
+"""The bibliography files: :class:`BibScanner`, a forgiving BibTeX reader that reports every
+structural problem where it is (E060, E061; duplicate keys and fields are warnings, W062 and
+W067, as in BibTeX), what the loader recovered from (W065, W066), CSL JSON/YAML files, and the
+checks of the entries (fields their type needs, unsafe HTML).
 """
 
 from __future__ import annotations
@@ -163,8 +164,8 @@ class BibScanner:
                 self.problems.append(
                     self.source.problem(
                         name.start(),
-                        "E060",
-                        f"in {what}: field '{field_name}' appears twice",
+                        "W067",
+                        f"in {what}: field '{field_name}' appears twice; the first is used",
                         f"Keep one '{field_name}' line (the first is on line {first}).",
                     )
                 )
@@ -320,8 +321,9 @@ class BibScanner:
                 self.problems.append(
                     self.source.problem(
                         entry.start,
-                        "E062",
-                        f"duplicate key '{entry.key}' (first defined on line {line})",
+                        "W062",
+                        f"duplicate key '{entry.key}' (first defined on line {line}, "
+                        "which is used, as BibTeX does)",
                         "Give each work one entry; if these are different works, "
                         "rename one key and the citations that mean it.",
                     )
@@ -331,6 +333,81 @@ class BibScanner:
 
 
 # --------------------------------------------------------------------------- the bibliography file
+
+
+def _bibliography_paths(root: Path, setting: Any) -> list[Path]:
+    paths = [setting] if isinstance(setting, (str, Path)) else list(setting or [])
+    return [root / path for path in paths]
+
+
+def _bibliographies(
+    root: Path, paths: list[Path], cache_dir: Path | None, scan: _Scan, problems: list[Problem]
+) -> tuple[BibScanner | None, Any]:
+    """Check every bibliography file (``.bib`` through the scanner, CSL JSON/YAML through the
+    loader) and return the scanner of the ``.bib`` file, if any, and all files as one."""
+    scanner, loaded = None, []
+    for path in paths:
+        if path.suffix.lower() in {".json", ".yaml", ".yml"}:
+            loaded.append(_csl_bibliography(root, path, cache_dir, scan, problems))
+        else:
+            this, bibliography = _bibliography(root, path, cache_dir, scan, problems)
+            scanner = scanner or this
+            loaded.append(bibliography)
+    if len(loaded) == 1 or any(bibliography is None for bibliography in loaded):
+        return scanner, loaded[0] if len(loaded) == 1 else None
+    from hooks.bibliography import Bibliography
+
+    combined = Bibliography.load_all(paths, cache_dir)
+    for warning in combined.warnings[sum(len(b.warnings) for b in loaded) :]:  # across files
+        problems.append(
+            _problem(
+                display_path(Path(warning.path), root),
+                warning.line,
+                1,
+                "W062",
+                warning.message,
+                "Keep one entry per key: remove it from one of the files, or rename it.",
+            )
+        )
+    return scanner, combined
+
+
+CSL_WARNINGS = {
+    "duplicate": ("W062", "Give each item its own id; Zotero's Better BibTeX keeps keys unique."),
+    "missing-id": ("W068", 'Export again from Zotero, or give the item an "id".'),
+}
+
+
+def _csl_bibliography(
+    root: Path, path: Path, cache_dir: Path | None, scan: _Scan, problems: list[Problem]
+) -> Any:
+    """A CSL JSON or YAML bibliography: its keys, warnings and the fields its types need."""
+    shown = display_path(path, root)
+    if not path.exists():
+        problems.append(_problem(shown, 1, 1, "E003", "the bibliography file is missing", ""))
+        return None
+    from hooks.bibliography import Bibliography, BibliographyError, missing_fields
+
+    try:
+        loaded = Bibliography.load(path, cache_dir)
+    except BibliographyError as error:
+        problems.append(
+            _problem(shown, error.line or 1, 1, "E060", error.message,
+                     "Export the file again from Zotero (CSL JSON), or fix the line named.")
+        )  # fmt: skip
+        return None
+    scan.bib_ready = True
+    for key, entry in loaded.items():
+        scan.keys.setdefault(key.casefold(), key)
+        for name in missing_fields(entry):
+            wanted = " or ".join(f"'{part}'" for part in name.split("/"))
+            message = f"entry '{key}' (@{entry.type}) has no {wanted} field"
+            hint = "Add it in Zotero if you can check it, and export again."
+            problems.append(_problem(shown, entry.line, 1, "W063", message, hint))
+    for warning in loaded.warnings:
+        code, hint = CSL_WARNINGS.get(warning.kind, ("W062", ""))
+        problems.append(_problem(shown, warning.line, 1, code, warning.message, hint))
+    return loaded
 
 
 def _bibliography(
@@ -354,6 +431,7 @@ def _bibliography(
         return None, None
     scanner = BibScanner(source).scan()
     problems += scanner.problems
+    broken = any(problem.level == "error" for problem in scanner.problems)
     for entry in scanner.entries:
         scan.keys.setdefault(entry.key.casefold(), entry.key)
         problems += unsafe_html_fields(source, entry)
@@ -369,7 +447,7 @@ def _bibliography(
     try:
         loaded = Bibliography.load(path, cache_dir)
     except BibliographyError as error:
-        if not scanner.problems:
+        if not broken:
             problems.append(
                 _problem(
                     source.path,
@@ -381,13 +459,36 @@ def _bibliography(
                 )
             )
     except Exception as error:  # pybtex raising something unexpected is still a bad file
-        if not scanner.problems:
+        if not broken:
             problems.append(
                 _problem(source.path, 1, 1, "E060", f"the bibliography cannot be read: {error}")
             )
-    if loaded is not None and not scanner.problems:
+    if loaded is not None and not broken:
+        problems += _loader_warnings(source, loaded)
         problems += _missing_field_problems(source, scanner, loaded)
     return scanner, loaded
+
+
+LOADER_WARNINGS = {
+    "macro": (
+        "W065",
+        "Put the value in braces (journal = {Phys. Rev. A}) or define it with @string; "
+        "month names and seasons (jan, january, spring) need no definition.",
+    ),
+    "crossref": (
+        "W066",
+        "Add the entry the crossref names, correct its key, or remove the crossref field.",
+    ),
+}
+"""What the loader recovers from that the scanner cannot see, as check codes and hints (the
+scanner itself reports duplicate keys and fields)."""
+
+
+def _loader_warnings(source: Source, loaded: Any) -> Iterator[Problem]:
+    for warning in loaded.warnings:
+        if warning.kind in LOADER_WARNINGS:
+            code, hint = LOADER_WARNINGS[warning.kind]
+            yield _problem(source.path, warning.line, 1, code, warning.message, hint)
 
 
 def unsafe_html_fields(source: Source, entry: BibEntry) -> Iterator[Problem]:

@@ -38,9 +38,11 @@ class _Scan:
 
     root: Path
     keys: dict[str, str] = field(default_factory=dict)  # casefolded key -> key
+    cite_all: bool = False  # a lesson has nocite: "@*", so every entry counts as cited
     bib_ready: bool = False  # the .bib file was read (keys are meaningful)
     cited: set[str] = field(default_factory=set)
-    citation_sites: list[tuple[Source, int, str, str]] = field(default_factory=list)
+    citation_sites: list[tuple[Source, int, str, str, str, str]] = field(default_factory=list)
+    """(file, offset, key, kind, reason, hint) of every citation key found."""
     used_terms: set[str] = field(default_factory=set)
     complete: bool = True  # every lesson and page could be read (so "unused" is meaningful)
     files: int = 0

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from markdown.extensions.toc import slugify
 
-from hooks.checks.bibtex import BibScanner, _bibliography
+from hooks.checks.bibtex import BibScanner, _bibliographies, _bibliography_paths
 from hooks.checks.characters import bidi_problems, covered_characters, glyph_problems
 from hooks.checks.codes import GENERATED_PAGES, LESSON_TEMPLATE_ANCHORS, UNKNOWN_KEY_HINT
 from hooks.checks.loading import (
@@ -47,7 +47,7 @@ from hooks.checks.yamlnodes import (
     explain_yaml_error,
 )
 from hooks.loader import Problem, SourceError, display_path, parse_yaml, read_text
-from hooks.model import Curriculum
+from hooks.model import NOCITE_KEY, Curriculum
 
 FONTS = Path("docs") / "assets" / "fonts"
 
@@ -58,9 +58,9 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
     """Check everything under ``root`` and return every problem found (never raises for bad
     input).
 
-    ``settings`` may give ``bibliography`` (path of the .bib file, default
-    ``bibliography.bib``) and ``cache_dir`` (default ``.cache/bibliography``; ``None`` turns the
-    on-disk cache off), both relative to ``root``.
+    ``settings`` may give ``bibliography`` (a path or a list: ``.bib``, CSL ``.json`` or CSL
+    ``.yaml`` files; default ``bibliography.bib``) and ``cache_dir`` (default
+    ``.cache/bibliography``; ``None`` turns the on-disk cache off), both relative to ``root``.
     """
     root = Path(root)
     settings = dict(settings or {})
@@ -75,11 +75,11 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
     doc_paths = (
         sorted(path for path in docs.rglob("*.md") if path.is_file()) if docs.is_dir() else []
     )
-    bib_path = root / settings.get("bibliography", "bibliography.bib")
+    bib_paths = _bibliography_paths(root, settings.get("bibliography", "bibliography.bib"))
     cache_setting = settings.get("cache_dir", ".cache/bibliography")
     cache_dir = root / cache_setting if cache_setting else None
 
-    bib_source, report.bibliography = _bibliography(root, bib_path, cache_dir, scan, problems)
+    bib_source, report.bibliography = _bibliographies(root, bib_paths, cache_dir, scan, problems)
     lessons = [_read_lesson(path, root, scan) for path in lesson_paths]
     pages = [_read(path, root, scan, problems) for path in doc_paths]
     site = _site(root, docs, doc_paths, pages, lessons, curriculum)
@@ -107,7 +107,7 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
     report.curriculum = curriculum
     report.files = (
         scan.files
-        + (1 if bib_path.exists() else 0)
+        + sum(1 for path in bib_paths if path.exists())
         + sum((root / "curriculum" / name).exists() for name in ("course.yml", "glossary.yml"))
     )
     return report
@@ -129,12 +129,16 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
     source, text = lesson.source, lesson.source.text
     page = f"lessons/{lesson.lesson_id}.md"
     published = (_scalar(_get(lesson.node, "status")) or "published") != "draft"
+    nocite = {id(node): node for node in _scalars(_get(lesson.node, "nocite"))}
     for scalar in _scalars(lesson.node):
         start = lesson.front_start + scalar.start_mark.index
         raw = text[start : lesson.front_start + scalar.end_mark.index]
         yield from unsafe_html(source, raw, start, scalar.value)
         yield from remote_resources(source, raw, start)
-        _collect_yaml_citations(scan, source, scalar.value, raw, start)
+        if id(scalar) in nocite:
+            _collect_nocite(scan, source, raw, start)
+        else:
+            _collect_yaml_citations(scan, source, scalar.value, raw, start)
         if published:
             yield from _todo(source, raw, start)
     for reading in _items(_get(lesson.node, "readings")):
@@ -142,7 +146,7 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
         key = _scalar(key_node)
         if key_node is not None and key:
             offset = lesson.front_start + key_node.start_mark.index
-            scan.citation_sites.append((source, offset, key, "reading"))
+            scan.citation_sites.append((source, offset, key, "reading", "", ""))
     masked = mask_code(text)
     body = masked[lesson.body_start :]
     yield from unsafe_html(source, body, lesson.body_start)
@@ -258,7 +262,7 @@ def _collect_source_key(scan: _Scan, source: Source, node: yaml.Node | None) -> 
     """Remember a ``source:`` key (course or glossary term) for the citation checks."""
     if _scalar(node):
         scan.citation_sites.append(
-            (source, node.start_mark.index, str(_scalar(node)), "source")  # type: ignore[union-attr]
+            (source, node.start_mark.index, str(_scalar(node)), "source", "", "")  # type: ignore[union-attr]
         )
 
 
@@ -330,7 +334,26 @@ def _stylesheet_problems(root: Path, docs: Path) -> Iterator[Problem]:
 
 def _collect_citations(scan: _Scan, source: Source, text: str, start: int) -> None:
     for citation in find_citations(text):
-        scan.citation_sites.append((source, start + citation.start, citation.key, citation.kind))
+        scan.citation_sites.append(
+            (
+                source,
+                start + citation.start,
+                citation.key,
+                citation.kind,
+                citation.reason,
+                citation.hint,
+            )
+        )
+
+
+def _collect_nocite(scan: _Scan, source: Source, raw: str, start: int) -> None:
+    """The keys of ``nocite`` must exist like any citation's; ``@*`` cites every entry."""
+    for m in NOCITE_KEY.finditer(raw):
+        key = m.group(1) or m.group(2)
+        if key == "*":
+            scan.cite_all = True
+        else:
+            scan.citation_sites.append((source, start + m.start(), key, "nocite", "", ""))
 
 
 def _collect_yaml_citations(scan: _Scan, source: Source, value: str, raw: str, start: int) -> None:
@@ -341,36 +364,43 @@ def _collect_yaml_citations(scan: _Scan, source: Source, value: str, raw: str, s
     for citation in find_citations(value):
         at = _key_offset(raw, citation.key, cursor, len(raw))
         cursor = at + 1
-        scan.citation_sites.append((source, start + at, citation.key, citation.kind))
+        scan.citation_sites.append(
+            (source, start + at, citation.key, citation.kind, citation.reason, citation.hint)
+        )
 
 
 # --------------------------------------------------------------------------- across files
 
 
 def _citation_problems(scan: _Scan) -> Iterator[Problem]:
-    for source, offset, key, kind in scan.citation_sites:
+    for source, offset, key, kind, reason, hint in scan.citation_sites:
         known = scan.keys.get(key.casefold())
-        if kind == "bare":
-            if known == key:
+        if kind == "narrative":
+            if known == key:  # "@spade2020 argues": the author's name and a note
                 scan.cited.add(key.casefold())
+                continue
+            guess = known or next(
+                iter(difflib.get_close_matches(key, list(scan.keys.values()), n=1, cutoff=0.8)),
+                None,
+            )
+            if guess and scan.bib_ready:  # a typo of a key, not a handle or a mention
+                scan.cited.add(guess.casefold())
                 yield source.problem(
                     offset,
                     "W033",
-                    f"'@{key}' is not in square brackets, so it will print as plain text",
-                    f"Write [@{key}] (add a page: [@{key}, 16]).",
+                    f"'@{key}' is not a key in the bibliography, so it prints as written",
+                    f"Did you mean @{guess}? Write @{guess} (the author's name and a note) "
+                    f"or [@{guess}, 16]; write \\@ for a literal at-sign.",
                 )
             continue
         if kind == "malformed":
-            if known or difflib.get_close_matches(key, list(scan.keys.values()), n=1):
-                yield source.problem(
-                    offset,
-                    "E034",
-                    "this looks like a citation but cannot be "
-                    "read as one, so it will print as written",
-                    "Write [@key] or [@key, 16]: a comma between the key and "
-                    "the page, a semicolon between sources, e.g. "
-                    "[see @spade2020, 16; also @firth2022].",
-                )
+            yield source.problem(
+                offset,
+                "W034",
+                f"this looks like a citation but cannot be read as one ({reason}), "
+                "so it prints as written",
+                hint,
+            )
             continue
         if known == key:
             scan.cited.add(key.casefold())
@@ -396,7 +426,9 @@ def _citation_problems(scan: _Scan) -> Iterator[Problem]:
 
 
 def _unused(scan: _Scan, scanner: BibScanner | None, loaded: Any, root: Path) -> Iterator[Problem]:
-    if scanner is None or not scan.complete or scanner.problems:
+    if scanner is None or not scan.complete or scan.cite_all:
+        return
+    if any(problem.level == "error" for problem in scanner.problems):
         return
     for entry in scanner.entries:
         if entry.key.casefold() not in scan.cited:

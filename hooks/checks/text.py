@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from hooks.checks.report import _problem
@@ -98,87 +98,53 @@ BRACKET = re.compile(r"(?<![\\!])\[(?P<inner>[^\[\]^][^\[\]]{0,600}?)](?![(\[])"
 class Citation:
     """A citation key found in Markdown text.
 
-    ``kind`` is ``"cite"`` for a citation the renderer will turn into a note,
-    ``"malformed"`` for a ``[...@key...]`` bracket it cannot read (it would print as written)
-    and ``"bare"`` for an ``@key`` outside square brackets (also printed as written).
+    ``kind`` is ``"cite"`` for a bracketed citation the renderer will turn into a note,
+    ``"narrative"`` for an ``@key`` outside brackets (a citation when the key is in the
+    bibliography, else printed as written), and ``"malformed"`` for a bracket with an
+    ``@key`` the renderer cannot read (it prints as written; ``reason`` and ``hint`` say why).
     """
 
     key: str
-    start: int  # offset of the key's '@' in the text
+    start: int  # offset of the key's '@' in the text (of the bracket, for "malformed")
     kind: str
+    reason: str = ""
+    hint: str = ""
 
 
 def find_citations(text: str) -> list[Citation]:
     """Every citation key in a Markdown text, in order.
 
-    Real citations come from the renderer's own parser (:func:`hooks.citations.parse_citations`)
+    Everything comes from the renderer's own parser (:func:`hooks.citations.parse_citations`)
     so the checker and the site always agree on what is a citation.
     """
-    masked = mask_code(text)
+    try:
+        from hooks.citations import parse_citations, unreadable_citations
+    except ImportError:  # the renderer is missing or broken: fall back to an approximation
+        return _approximate_citations(text)
     found: list[Citation] = []
-    renderer = _renderer_citations(text, masked)
-    spans = _Spans((start, end) for start, end, _ in renderer)
-    masked = ADDRESSES.sub(_blank, masked)  # '@' in a web address is not a citation
-    for start, end, keys in renderer:
-        cursor = start
-        for key in keys:
-            at = _key_offset(text, key, cursor, end)
-            found.append(Citation(key, at, "cite"))
+    for citation in parse_citations(text):
+        kind = "cite" if text[citation.start] == "[" else "narrative"
+        cursor = citation.start
+        for key in citation.keys:
+            at = _key_offset(text, key, cursor, citation.end)
+            found.append(Citation(key, at, kind))
             cursor = at + 1
-    malformed = []
-    for bracket in BRACKET.finditer(masked):
-        if spans.covers(bracket.start()) or spans.covers(bracket.end() - 1):
-            continue
-        keys = list(CITATION_KEY.finditer(bracket.group("inner")))
-        if keys:
-            malformed.append(bracket.span())
-        for key in keys:
-            at = bracket.start("inner") + key.start() + key.group(0).index("@")
-            found.append(Citation(key.group("braced") or key.group("key"), at, "malformed"))
-    spans = _Spans([*spans.spans, *malformed])
-    for key in CITATION_KEY.finditer(masked):
-        if not spans.covers(key.start()):
-            found.append(
-                Citation(
-                    key.group("braced") or key.group("key"),
-                    key.start() + key.group(0).index("@"),
-                    "bare",
-                )
-            )
+    for problem in unreadable_citations(text):
+        keys = CITATION_KEY.search(text, problem.start, problem.end)
+        key = (keys.group("braced") or keys.group("key")) if keys else ""
+        found.append(Citation(key, problem.start, "malformed", problem.reason, problem.hint))
     return sorted(found, key=lambda citation: citation.start)
 
 
-ADDRESSES = re.compile(r"\]\([^)\n]*\)|<[^>\s]+>|\b(?:https?|ftp|mailto):[^\s)\]>]+", re.I)
-
-
-class _Spans:
-    """Non-overlapping (start, end) ranges, searchable in logarithmic time."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        self.spans = sorted(spans)
-        self.starts = [start for start, _ in self.spans]
-
-    def covers(self, offset: int) -> bool:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index >= 0 and offset < self.spans[index][1]
-
-
-def _renderer_citations(text: str, masked: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, keys) of every citation, as the site's citation extension reads them."""
-    try:
-        from hooks.citations import parse_citations
-
-        return [(c.start, c.end, tuple(c.keys)) for c in parse_citations(text)]
-    except Exception:  # the renderer is missing or broken: fall back to a close approximation
-        found = []
-        for bracket in BRACKET.finditer(masked):
-            inner = bracket.group("inner")
-            if not re.fullmatch(r"\s*(?:[^;@]*?-?@[^;]+)(?:;\s*[^;@]*?-?@[^;]+)*", inner):
-                continue
-            keys = tuple(k.group("braced") or k.group("key") for k in CITATION_KEY.finditer(inner))
-            if keys:
-                found.append((bracket.start(), bracket.end(), keys))
-        return found
+def _approximate_citations(text: str) -> list[Citation]:
+    """Bracketed citation keys, found without the renderer."""
+    masked = mask_code(text)
+    found = []
+    for bracket in BRACKET.finditer(masked):
+        for key in CITATION_KEY.finditer(bracket.group("inner")):
+            at = bracket.start("inner") + key.start() + key.group(0).index("@")
+            found.append(Citation(key.group("braced") or key.group("key"), at, "cite"))
+    return found
 
 
 def _key_offset(text: str, key: str, start: int, end: int) -> int:
