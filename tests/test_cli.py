@@ -83,7 +83,7 @@ def test_github_annotations_when_running_in_actions(
     assert f"{LESSON}:56:5: E050 unknown box (admonition) name 'Facilitator'" in lines
     assert any(
         line.startswith(
-            f"::error file={LESSON},line=53,col=5,title=E050::unknown box (admonition) name "
+            f"::error file={LESSON},line=56,col=5,title=E050::unknown box (admonition) name "
             "'Facilitator'%0ABox names are lower case: write '!!! facilitator'."
         )
         for line in lines
