@@ -590,14 +590,12 @@ def lesson_context(
     parts += [
         (f"{lesson.id}-before", "Before the session: objectives and readings"),
         (f"{lesson.id}-text", "The lesson text"),
-        (f"{lesson.id}-discussion", "Discussion questions"),
+        (f"{lesson.id}-discussion", "Discussion questions, key points and closing"),
     ]
-    parts.append((f"{lesson.id}-closing", "Key points and closing"))
     parts += [(activity_anchor[a.id], f"Handout: {a.title}") for a in meta.activities]
-    parts += [
-        (anchor, f"Primary source: {handout.title}")
-        for anchor, handout in zip(handout_anchor, meta.handouts, strict=True)
-    ]
+    if handout_anchor:  # one line on the cover, however many sources: the cover is one page
+        count = len(handout_anchor)
+        parts.append((handout_anchor[0], f"Primary source{'s' * (count > 1)} ({count})"))
     if meta.key_terms:
         parts.append((f"{lesson.id}-terms", "Key terms"))
     if source_keys:

@@ -192,7 +192,7 @@ def test_both_packets_close_the_session_and_print_its_primary_sources(
         assert len(pages) == len(meta.handouts), edition
         for handout in meta.handouts:
             assert squash(handout.excerpt)[:60] in shown, (edition, handout.title)
-            assert f'href="#{pages[0]}"' in document  # listed in "In this packet"
+        assert f'href="#{pages[0]}"' in document  # listed in "In this packet"
 
 
 def test_run_sheet_clock_times_follow_the_configured_start(curriculum: Curriculum) -> None:
@@ -315,8 +315,9 @@ def test_bookmarks_follow_the_lessons(built: dict, curriculum: Curriculum) -> No
     assert [title for level, title, _ in marks if level == 0] == [lesson.meta.title]
     second = [squash(title) for level, title, _ in marks if level == 1]
     headings = re.findall(r"^## (.+)$", strip_facilitator_blocks(lesson.body), re.M)
-    expected = ["Before the session", *headings, "Discussion questions",
+    expected = ["Before the session", *headings, "Discussion questions", "Key points",
                 *(f"Activity: {a.title}" for a in lesson.meta.activities),
+                *(handout.title for handout in lesson.meta.handouts),
                 "Key terms", "Sources", "Notes"]  # fmt: skip
     assert second == [squash(title) for title in expected]
     pages = [page for _, _, page in marks]
