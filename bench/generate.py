@@ -313,9 +313,9 @@ readings:
     access: open
     url: "https://example.org/reading/{lid}"
 agenda:
-  - {{kind: opening, minutes: 10, title: "Check-in"}}
-  - {{kind: experience, minutes: 15, title: "Go-round on {topic.lower()}"}}
-  - {{kind: input, minutes: 15, title: "Short talk"}}
+  - {{kind: opening, minutes: 10, title: "Check-in", prompt: {quoted[5]}}}
+  - {{kind: experience, minutes: 15, title: "Go-round on {topic.lower()}", prompt: {quoted[6]}}}
+  - {{kind: input, minutes: 15, title: "Short talk", script: {quoted[7]}}}
   - {{kind: activity, minutes: 25, title: "Activity", activity: map-{lid}}}
   - {{kind: discussion, minutes: 20, title: "Discussion"}}
   - {{kind: closing, minutes: 5, title: "Key points and next reading"}}
@@ -335,6 +335,9 @@ activities:
       3. **Report back (10 minutes).** {sentence(rng, terms)}.
     facilitator_guidance: |
       {sentence(rng, terms)}.
+key_points: [{quoted[0]}, {quoted[1]}, {quoted[2]}]
+next_reading: {{key: {keys[0]}, locator: "pp. 1–20"}}
+exit_question: {quoted[3]}
 timing_advice: {quoted[11]}
 content_notes: []
 prerequisites: {prerequisite}

@@ -63,11 +63,41 @@ class SegmentKind(StrEnum):
     CLOSING = "closing"
 
 
+ROUND = re.compile(r"\b(pairs?|rounds?|go-rounds?|check-ins?|check-outs?)\b", re.I)
+"""Agenda titles that name a pair or round: each such segment needs the prompt people answer."""
+
+
 class Segment(Strict):
+    """One step of the agenda.
+
+    An input segment carries its ``script`` (what the facilitator says, written to be read
+    aloud), and a pair or round carries its ``prompt``, so a first-time facilitator can run
+    the session from the page alone.
+    """
+
     kind: SegmentKind
     minutes: Minutes
     title: Text
     activity: Slug | None = None
+    prompt: str = ""
+    script: str = ""
+
+    def needs_prompt(self) -> bool:
+        return self.kind is SegmentKind.EXPERIENCE or bool(ROUND.search(self.title))
+
+    @model_validator(mode="after")
+    def _runnable(self) -> Segment:
+        if self.kind is SegmentKind.INPUT and not self.script.strip():
+            raise ValueError(
+                f"input segment {self.title!r} has no script: write what to say in its"
+                f" {self.minutes} minutes under 'script:'"
+            )
+        if self.needs_prompt() and not self.prompt.strip():
+            raise ValueError(
+                f"segment {self.title!r} is a pair or round but has no prompt:"
+                " write the question people answer under 'prompt:'"
+            )
+        return self
 
 
 class Grouping(StrEnum):
@@ -105,6 +135,32 @@ class DiscussionQuestions(Strict):
         return len(self.opening) + len(self.analysis) + len(self.application)
 
 
+class Rights(StrEnum):
+    """Why a handout may reproduce its excerpt."""
+
+    PUBLIC_DOMAIN = "public-domain"
+    SHORT_QUOTATION = "short-quotation"
+
+
+class Handout(Strict):
+    """A primary source printed for the group: its words, where they come from, and why we may."""
+
+    title: Text
+    source: Text
+    locator: str = ""
+    rights: Rights
+    excerpt: Text
+    note: str = ""
+
+
+class NextReading(Strict):
+    """The reading the closing names for next time."""
+
+    key: Text
+    locator: str = ""
+    note: str = ""
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -125,6 +181,10 @@ class LessonMeta(Strict):
     agenda: Annotated[list[Segment], Field(min_length=1)]
     discussion_questions: DiscussionQuestions = DiscussionQuestions()
     activities: list[Activity] = []
+    key_points: Annotated[list[Text], Field(min_length=3, max_length=5)]
+    next_reading: NextReading
+    exit_question: Text
+    handouts: list[Handout] = []
     timing_advice: str = ""
     content_notes: list[Text] = []
     prerequisites: list[Slug] = []

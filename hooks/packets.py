@@ -62,7 +62,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from hooks.cachefile import write_atomically
 from hooks.model import Curriculum, GlossaryTerm, Grouping, Lesson
-from hooks.pages import ACCESS_LABELS, PacketLink, clock_times, hours
+from hooks.pages import ACCESS_LABELS, RIGHTS_LABELS, PacketLink, clock_times, hours
 from hooks.pdfcheck import (
     NotePlacement,
     anchor_pages,
@@ -576,8 +576,17 @@ def lesson_context(
     )
     listed = md.all_keys() if "*" in meta.nocite_keys else meta.nocite_keys  # nocite
     source_keys = list(
-        dict.fromkeys([*cited, *(reading.key for reading in meta.readings), *listed])
+        dict.fromkeys(
+            [
+                *cited,
+                *(reading.key for reading in meta.readings),
+                *(handout.source for handout in meta.handouts),
+                meta.next_reading.key,
+                *listed,
+            ]
+        )
     )
+    handout_anchor = [f"{lesson.id}-source-{index}" for index, _ in enumerate(meta.handouts, 1)]
     places = []
     for track in curriculum.course.tracks:
         if lesson.id in track.lessons:
@@ -594,9 +603,12 @@ def lesson_context(
     parts += [
         (f"{lesson.id}-before", "Before the session: objectives and readings"),
         (f"{lesson.id}-text", "The lesson text"),
-        (f"{lesson.id}-discussion", "Discussion questions"),
+        (f"{lesson.id}-discussion", "Discussion questions, key points and closing"),
     ]
     parts += [(activity_anchor[a.id], f"Handout: {a.title}") for a in meta.activities]
+    if handout_anchor:  # one line on the cover, however many sources: the cover is one page
+        count = len(handout_anchor)
+        parts.append((handout_anchor[0], f"Primary source{'s' * (count > 1)} ({count})"))
     if meta.key_terms:
         parts.append((f"{lesson.id}-terms", "Key terms"))
     if source_keys:
@@ -651,6 +663,25 @@ def lesson_context(
             }
             for a in meta.activities
         ],
+        "key_points_html": [md.inline(point) for point in meta.key_points],
+        "exit_question_html": md.inline(meta.exit_question),
+        "next_reading": {
+            "entry_html": md.entry(meta.next_reading.key),
+            "locator": meta.next_reading.locator,
+            "note_html": md.inline(meta.next_reading.note) if meta.next_reading.note else "",
+        },
+        "primary_sources": [
+            {
+                "anchor": anchor,
+                "title": handout.title,
+                "excerpt_html": md.convert(handout.excerpt),
+                "entry_html": md.entry(handout.source),
+                "locator": handout.locator,
+                "rights": RIGHTS_LABELS[handout.rights],
+                "note_html": md.inline(handout.note) if handout.note else "",
+            }
+            for anchor, handout in zip(handout_anchor, meta.handouts, strict=True)
+        ],
         "key_terms": [
             _term(curriculum.glossary[slug], md)
             for slug in meta.key_terms
@@ -665,6 +696,8 @@ def lesson_context(
                 "title": row.segment.title,
                 "kind": KIND_LABELS[row.segment.kind.value],
                 "handout_id": activity_anchor.get(row.segment.activity or "", ""),
+                "script_html": md.convert(row.segment.script) if row.segment.script else "",
+                "prompt_html": md.inline(row.segment.prompt) if row.segment.prompt else "",
             }
             for row in rows
         ],

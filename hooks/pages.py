@@ -15,9 +15,14 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from hooks.model import Access, Curriculum, Lesson, Segment, Track
+from hooks.model import Access, Curriculum, Lesson, Rights, Segment, Track
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+RIGHTS_LABELS = {
+    Rights.PUBLIC_DOMAIN: "In the public domain.",
+    Rights.SHORT_QUOTATION: "Quoted in part, for study.",
+}
 
 ACCESS_LABELS = {
     Access.OPEN: "Free to read online",
@@ -36,6 +41,16 @@ def _yaml_str(text: str) -> str:
     return json.dumps(" ".join(text.split()), ensure_ascii=False)
 
 
+def _blockquote(text: str) -> str:
+    """Quote a Markdown block, blank lines included, so it stays one quotation."""
+    return "\n".join(("> " + line).rstrip() for line in text.strip().split("\n"))
+
+
+def _oneline(text: str) -> str:
+    """Fold a value onto one line so it can follow a label inside a list or a box."""
+    return " ".join(text.split())
+
+
 def _capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -48,7 +63,13 @@ def environment() -> Environment:
         trim_blocks=False,
         autoescape=False,  # the templates produce Markdown; HTML values are escaped with |e
     )
-    env.filters.update(indent4=_indent4, yaml_str=_yaml_str, capitalize_first=_capitalize_first)
+    env.filters.update(
+        indent4=_indent4,
+        yaml_str=_yaml_str,
+        capitalize_first=_capitalize_first,
+        blockquote=_blockquote,
+        oneline=_oneline,
+    )
     return env
 
 
@@ -139,6 +160,18 @@ class PageBuilder:
             start_time=self.curriculum.course.start_time,
             sources=sources,
             packets=self.packets.get(lesson.id, []),
+            handouts=[
+                {
+                    **handout.model_dump(),
+                    "citation": self.cite_entry(handout.source),
+                    "rights_label": RIGHTS_LABELS[handout.rights],
+                }
+                for handout in meta.handouts
+            ],
+            next_reading={
+                **meta.next_reading.model_dump(),
+                "citation": self.cite_entry(meta.next_reading.key),
+            },
         )
 
     def listed_keys(self, lesson: Lesson) -> list[str]:

@@ -52,21 +52,21 @@ EXPECTED: dict[str, list[str]] = {
     "e012-prerequisite-order": ["curriculum/course.yml:8:1: E012"],
     "e020-agenda-sum": [f"{LESSON}:20:1: E020"],
     # Citations, wherever they are written.
-    "e030-citation-in-body": [f"{LESSON}:47:17: E030"],
+    "e030-citation-in-body": [f"{LESSON}:50:17: E030"],
     "e030-citation-in-activity": [f"{LESSON}:37:39: E030"],
     "e030-citation-in-question": [f"{LESSON}:27:42: E030"],
     "e030-citation-in-docs-page": ["docs/guide.md:9:22: E030"],
     "e031-reading-key": [f"{LESSON}:14:10: E031"],
     "e032-glossary-source": ["curriculum/glossary.yml:4:11: E032"],
-    "w033-bare-citation": [f"{LESSON}:46:4: W033"],
-    "w034-unreadable-citation": [f"{LESSON}:47:16: W034"],
+    "w033-bare-citation": [f"{LESSON}:49:4: W033"],
+    "w034-unreadable-citation": [f"{LESSON}:50:16: W034"],
     # Glossary.
     "e040-unknown-key-term": [f"{LESSON}:12:1: E040"],
     "w041-unused-glossary-term": ["curriculum/glossary.yml:9:9: W041"],
     # Admonitions.
-    "e050-admonition-case": [f"{LESSON}:53:5: E050"],
-    "e050-unknown-admonition": [f"{LESSON}:53:5: E050"],
-    "e051-admonition-not-indented": [f"{LESSON}:53:1: E051"],
+    "e050-admonition-case": [f"{LESSON}:56:5: E050"],
+    "e050-unknown-admonition": [f"{LESSON}:56:5: E050"],
+    "e051-admonition-not-indented": [f"{LESSON}:56:1: E051"],
     # The bibliography file.
     "e060-bib-missing-comma": ["bibliography.bib:16:22: E060"],
     "e060-bib-at-sign-in-comment": ["bibliography.bib:1:30: E060"],
@@ -80,23 +80,23 @@ EXPECTED: dict[str, list[str]] = {
     "w067-bib-field-twice": ["bibliography.bib:9:3: W067"],
     "w068-csl-item-without-id": ["references.json:1:1: W068"],
     # Safety.
-    "e070-script-in-body": [f"{LESSON}:55:5: E070"],
+    "e070-script-in-body": [f"{LESSON}:58:5: E070"],
     "e070-script-in-bib-title": ["bibliography.bib:14:26: E070"],
     "e070-event-handler-in-glossary": ["curriculum/glossary.yml:8:21: E070"],
     "e070-javascript-link-in-course": ["curriculum/course.yml:2:44: E070"],
-    "e071-remote-image": [f"{LESSON}:44:33: E071"],
+    "e071-remote-image": [f"{LESSON}:47:33: E071"],
     "e072-bidi-override": [f"{LESSON}:3:29: E072", f"{LESSON}:3:34: E072"],
-    "e073-missing-glyph": [f"{LESSON}:46:8: E073", f"{LESSON}:46:9: E073"],
+    "e073-missing-glyph": [f"{LESSON}:49:8: E073", f"{LESSON}:49:9: E073"],
     "w080-todo-in-published-lesson": [f"{LESSON}:39:65: W080"],
     # Links, images and headings.
     "a101-missing-page": ["docs/guide.md:8:32: A101"],
-    "a101-lesson-link-to-web-address": [f"{LESSON}:48:87: A101"],
+    "a101-lesson-link-to-web-address": [f"{LESSON}:51:87: A101"],
     "a102-missing-anchor": ["docs/guide.md:8:32: A102"],
     "a103-image-without-alt": ["docs/guide.md:16:1: A103"],
     "a104-click-here": ["docs/guide.md:14:29: A104"],
-    "a105-http-link": [f"{LESSON}:48:96: A105"],
-    "a110-heading-skips-level": [f"{LESSON}:46:1: A110"],
-    "a111-h1-in-lesson": [f"{LESSON}:44:1: A111"],
+    "a105-http-link": [f"{LESSON}:51:96: A105"],
+    "a110-heading-skips-level": [f"{LESSON}:49:1: A110"],
+    "a111-h1-in-lesson": [f"{LESSON}:47:1: A111"],
 }
 
 
@@ -206,8 +206,8 @@ def test_messages_name_the_problem_and_suggest_a_fix(tmp_path: Path) -> None:
     ("old", "new", "expected", "hint"),
     [
         (
-            '  - {kind: input, minutes: 15, title: "Two meanings of organizing"}',
-            "  - {kind: input, minutes: 15, title: Two meanings: organizing}",
+            '  - {kind: input, minutes: 15, title: "Two meanings of organizing",',
+            "  - {kind: input, minutes: 15, title: Two meanings: organizing,",
             f"{LESSON}:22:51: E000 YAML syntax error: a value inside [ ] or {{ }} contains a colon",
             "double quotes",
         ),
@@ -254,7 +254,85 @@ def test_lesson_body_positions_survive_bom_and_crlf(tmp_path: Path) -> None:
     project = make_project(tmp_path, "e030-citation-in-body")
     lesson = project / LESSON
     lesson.write_bytes(b"\xef\xbb\xbf" + lesson.read_bytes().replace(b"\n", b"\r\n"))
-    assert located(check_project(project).problems) == [f"{LESSON}:47:17: E030"]
+    assert located(check_project(project).problems) == [f"{LESSON}:50:17: E030"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected", "words"),
+    [
+        (
+            'key_points: ["General',
+            'key_point: ["General',
+            [f"{LESSON}:42:1: E002"],
+            "unknown field 'key_point'",
+        ),
+        (
+            "key_points:",
+            "# key_points:",
+            [f"{LESSON}:2:1: E001"],
+            "required field 'key_points' is missing",
+        ),
+        (
+            'exit_question: "In one sentence, what makes organizing mass organizing?"\n',
+            "",
+            [f"{LESSON}:2:1: E001"],
+            "required field 'exit_question' is missing",
+        ),
+        (
+            ', script: "Malatesta called organization a condition',
+            ', title2: "Malatesta called organization a condition',
+            [f"{LESSON}:22:1: E002"],
+            "unknown field 'agenda.1.title2'",
+        ),
+        (
+            ', script: "Malatesta called organization a condition of living in society.'
+            ' Today we ask what kind builds power."',
+            "",
+            [f"{LESSON}:22:1: E001"],
+            "input segment 'Two meanings of organizing' has no script",
+        ),
+        (
+            ', prompt: "One thing you will try before next time."',
+            "",
+            [f"{LESSON}:24:1: E001"],
+            "segment 'Closing round' is a pair or round but has no prompt",
+        ),
+        (
+            'key_points: ["General organizing gets a task done; mass organizing builds power.", ',
+            "key_points: [",
+            [f"{LESSON}:42:1: E001"],
+            "key_points: List should have at least 3 items",
+        ),
+        (
+            "next_reading: {key: spade2020,",
+            "next_reading: {key: spade2021,",
+            [f"{LESSON}:43:21: E031"],
+            "reading key 'spade2021' is not in bibliography.bib",
+        ),
+        (
+            "next_reading:",
+            "handouts:\n  - {title: Organization, source: malatesta1896, rights: public-domain,"
+            ' excerpt: "We want to organize."}\nnext_reading:',
+            [f"{LESSON}:44:35: E032"],
+            "source 'malatesta1896' is not in bibliography.bib",
+        ),
+    ],
+)
+def test_sessions_must_be_runnable_from_the_page(
+    tmp_path: Path, old: str, new: str, expected: list[str], words: str
+) -> None:
+    """Key points, input scripts, prompts, the next reading and an exit question are required,
+    and each missing one is reported at its file and line."""
+    project = make_project(tmp_path)
+    lesson = project / LESSON
+    text = lesson.read_text()
+    assert old in text
+    lesson.write_text(text.replace(old, new, 1))
+    report = check_project(project)
+    assert located(report.problems) == expected
+    assert any(words in problem.message for problem in report.problems), [
+        str(p) for p in report.problems
+    ]
 
 
 def test_citations_in_code_are_not_checked(tmp_path: Path) -> None:
@@ -670,25 +748,25 @@ ENCODED_MARKUP = {
         LESSON,
         "## Two meanings",
         "<details/open/ontoggle=alert(1)>x</details>\n\n## Two meanings",
-        f"{LESSON}:44:15: E070",
+        f"{LESSON}:47:15: E070",
     ),
     "entity-encoded javascript link in the body": (
         LESSON,
         "## Two meanings",
         "[x](&#106;avascript:alert(1))\n\n## Two meanings",
-        f"{LESSON}:44:5: E070",
+        f"{LESSON}:47:5: E070",
     ),
     "tab-encoded javascript link in the body": (
         LESSON,
         "## Two meanings",
         '<a href="java&#9;script:alert(1)">x</a>\n\n## Two meanings',
-        f"{LESSON}:44:10: E070",
+        f"{LESSON}:47:10: E070",
     ),
     "newline inside javascript in the body": (
         LESSON,
         "## Two meanings",
         '<a href="java\nscript:alert(1)">x</a>\n\n## Two meanings',
-        f"{LESSON}:44:10: E070",
+        f"{LESSON}:47:10: E070",
     ),
     "braces inside javascript in a bibliography url": (
         "bibliography.bib",
@@ -720,7 +798,7 @@ REMOTE_LOADS = {
     # (file, text replaced, replacement, expected location)
     "Markdown image in a lesson (the issue's attack)": (
         LESSON, "## Two meanings", "![A flyer](https://evil.example/x.png)\n\n## Two meanings",
-        f"{LESSON}:44:12: E071",
+        f"{LESSON}:47:12: E071",
     ),
     "Markdown image in an objective": (
         LESSON, '"Distinguish general', '"![A flyer](//cdn.example/x.png) Distinguish general',
@@ -744,11 +822,11 @@ REMOTE_LOADS = {
     "CSS url() in a style attribute": (
         LESSON, "## Two meanings",
         '<p style="background: url(https://evil.example/bg.png)">x</p>\n\n## Two meanings',
-        f"{LESSON}:44:27: E071",
+        f"{LESSON}:47:27: E071",
     ),
     "entity-encoded image address": (
         LESSON, "## Two meanings", "![A flyer](&#104;ttps://evil.example/x.png)\n\n## Two meanings",
-        f"{LESSON}:44:12: E071",
+        f"{LESSON}:47:12: E071",
     ),
 }  # fmt: skip
 
@@ -794,7 +872,7 @@ BIDI = {
     "override in a lesson title": (
         LESSON, '"Organizing: a', '"\u202eOrganizing: a', f"{LESSON}:3:9",
     ),
-    "isolate in the body": (LESSON, "Spade argues", "Spade \u2066argues", f"{LESSON}:46:7"),
+    "isolate in the body": (LESSON, "Spade argues", "Spade \u2066argues", f"{LESSON}:49:7"),
     "override in a glossary definition": (
         "curriculum/glossary.yml", "People pooling", "People \u202dpooling",
         "curriculum/glossary.yml:3:22",
@@ -827,7 +905,7 @@ def test_bidirectional_controls_are_rejected_where_they_are(tmp_path: Path, case
 @pytest.mark.parametrize(
     ("name", "old", "new", "expected"),
     [
-        (LESSON, "Spade argues", "Spade \u4e2d\u6587 argues", f"{LESSON}:46:7: E073"),
+        (LESSON, "Spade argues", "Spade \u4e2d\u6587 argues", f"{LESSON}:49:7: E073"),
         ("curriculum/glossary.yml", "People pooling", "People \U0001f91d pooling",
          "curriculum/glossary.yml:3:22: E073"),
         ("bibliography.bib", "{Mutual Aid}", "{Mutual \u2713 Aid}", "bibliography.bib:5:23: E073"),

@@ -53,7 +53,7 @@ def test_check_fails_with_located_errors(
     code, out, _ = run(["check", "--root", str(project(tmp_path, "e030-citation-in-body"))], capsys)
     assert code == 1
     assert (
-        f"{LESSON}:47:17: E030 unknown citation key '@spade202'\n"
+        f"{LESSON}:50:17: E030 unknown citation key '@spade202'\n"
         "    Did you mean 'spade2020'?" in out
     )
     assert "1 error, 0 warnings in 5 files" in out
@@ -80,10 +80,10 @@ def test_github_annotations_when_running_in_actions(
     code, out, _ = run(["check", "--root", str(root)], capsys)
     assert code == 1
     lines = out.splitlines()
-    assert f"{LESSON}:53:5: E050 unknown box (admonition) name 'Facilitator'" in lines
+    assert f"{LESSON}:56:5: E050 unknown box (admonition) name 'Facilitator'" in lines
     assert any(
         line.startswith(
-            f"::error file={LESSON},line=53,col=5,title=E050::unknown box (admonition) name "
+            f"::error file={LESSON},line=56,col=5,title=E050::unknown box (admonition) name "
             "'Facilitator'%0ABox names are lower case: write '!!! facilitator'."
         )
         for line in lines

@@ -38,7 +38,7 @@ def test_valid_fixture_loads(project: Path) -> None:
     lesson = curriculum.lessons["organizing-basics"]
     assert lesson.meta.duration == 60
     assert lesson.body.lstrip().startswith("## Two meanings")
-    assert lesson.body_line == 43
+    assert lesson.body_line == 46
     assert [t.id for t in curriculum.course.tracks] == ["short"]
     assert curriculum.glossary["mass-organization"].forms() == [
         "mass organization",

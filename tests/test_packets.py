@@ -104,6 +104,8 @@ def facilitator_only_text(curriculum: Curriculum, lesson_id: str) -> list[str]:
     body = curriculum.lessons[lesson_id].body
     blocks = re.findall(r"^!!! facilitator.*\n((?:(?: {4}.*)?\n)+)", body + "\n", re.M)
     texts = [*blocks, meta.timing_advice, *(a.facilitator_guidance for a in meta.activities)]
+    texts += [segment.script for segment in meta.agenda if segment.script]
+    texts += [segment.prompt for segment in meta.agenda if segment.prompt]
     sentences = []
     for text in texts:
         plain = re.sub(r"\[[^\]]*@[^\]]*\]|[*_`>#-]", " ", text)
@@ -172,6 +174,26 @@ def test_participant_html_has_no_facilitator_material(curriculum: Curriculum) ->
         assert squash(sentence) in visible_facilitator, sentence
     for marker in ("admonition facilitator", "Run sheet", "Facilitator note", "Timing advice"):
         assert marker not in participant
+
+
+def test_both_packets_close_the_session_and_print_its_primary_sources(
+    curriculum: Curriculum,
+) -> None:
+    md = MarkdownConverter(ROOT)
+    meta = curriculum.lessons[LESSON].meta
+    assert meta.handouts, "the packet lesson should have a primary-source handout"
+    for edition in ("participant", "facilitator"):
+        document = packet_html(curriculum, SPECS[edition], md, curriculum.course.start_time)
+        shown = visible(document)
+        for point in meta.key_points:
+            assert squash(point) in shown, (edition, point)
+        assert squash(meta.exit_question) in shown, edition
+        assert squash(meta.next_reading.locator) in shown, edition
+        pages = re.findall(r'<section class="handout primary-source" id="([^"]+)"', document)
+        assert len(pages) == len(meta.handouts), edition
+        for handout in meta.handouts:
+            assert squash(handout.excerpt)[:60] in shown, (edition, handout.title)
+        assert f'href="#{pages[0]}"' in document  # listed in "In this packet"
 
 
 def test_run_sheet_clock_times_follow_the_configured_start(curriculum: Curriculum) -> None:
@@ -294,8 +316,9 @@ def test_bookmarks_follow_the_lessons(built: dict, curriculum: Curriculum) -> No
     assert [title for level, title, _ in marks if level == 0] == [lesson.meta.title]
     second = [squash(title) for level, title, _ in marks if level == 1]
     headings = re.findall(r"^## (.+)$", strip_facilitator_blocks(lesson.body), re.M)
-    expected = ["Before the session", *headings, "Discussion questions",
+    expected = ["Before the session", *headings, "Discussion questions", "Key points",
                 *(f"Activity: {a.title}" for a in lesson.meta.activities),
+                *(handout.title for handout in lesson.meta.handouts),
                 "Key terms", "Sources", "Notes"]  # fmt: skip
     assert second == [squash(title) for title in expected]
     pages = [page for _, _, page in marks]

@@ -51,7 +51,11 @@ def test_lesson_page_has_every_section_in_order(site: Path) -> None:
         "before-the-session-readings",
         "discussion-questions",
         "activity",
+        "primary-sources",
+        "key-points",
+        "closing",
         "key-terms",
+        "facilitator-notes",
         "session-plan",
         "sources",
     ]
@@ -70,6 +74,28 @@ def test_lesson_page_shows_objectives_and_facilitator_blocks_collapsed(site: Pat
         assert text_of(objective)[:40] in text_of(html)
     assert '<details class="facilitator">' in html
     assert '<div class="admonition facilitator">' not in html
+
+
+def test_lesson_page_offers_the_facilitator_packets_material(site: Path) -> None:
+    """A facilitator on a phone finds each script, prompt and the exit question on the page,
+    inside the collapsed, clearly labelled facilitator notes."""
+    lesson = yaml.safe_load(
+        (ROOT / "curriculum/lessons/survival-programs.md").read_text().split("---")[1]
+    )
+    html = page(site, "lessons/survival-programs")
+    notes = html[html.index('id="facilitator-notes"') : html.index('id="session-plan"')]
+    assert '<details class="facilitator">' in notes
+    shown = unescape(text_of(notes))
+    for segment in lesson["agenda"]:
+        for field in ("script", "prompt"):
+            if segment.get(field):
+                first = segment[field].strip().split("\n")[0]
+                assert text_of(first)[:60] in shown, (segment["title"], field)
+    assert text_of(lesson["exit_question"])[:50] in shown
+    closing = unescape(text_of(html[html.index('id="closing"') : html.index('id="key-terms"')]))
+    assert text_of(lesson["exit_question"])[:50] in closing
+    for point in lesson["key_points"]:
+        assert text_of(point)[:50] in unescape(text_of(html))
 
 
 def test_navigation_follows_course_order(site: Path) -> None:

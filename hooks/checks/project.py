@@ -141,12 +141,15 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
             _collect_yaml_citations(scan, source, scalar.value, raw, start)
         if published:
             yield from _todo(source, raw, start)
-    for reading in _items(_get(lesson.node, "readings")):
-        key_node = _get(reading, "key")
+    keyed = [(reading, "key", "reading") for reading in _items(_get(lesson.node, "readings"))]
+    keyed.append((_get(lesson.node, "next_reading"), "key", "reading"))
+    keyed += [(handout, "source", "source") for handout in _items(_get(lesson.node, "handouts"))]
+    for item, field_name, kind in keyed:
+        key_node = _get(item, field_name)
         key = _scalar(key_node)
         if key_node is not None and key:
             offset = lesson.front_start + key_node.start_mark.index
-            scan.citation_sites.append((source, offset, key, "reading", "", ""))
+            scan.citation_sites.append((source, offset, key, kind, "", ""))
     masked = mask_code(text)
     body = masked[lesson.body_start :]
     yield from unsafe_html(source, body, lesson.body_start)
