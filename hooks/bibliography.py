@@ -27,13 +27,17 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from hooks.cachefile import write_atomically
+from hooks.latexmath import decode_math
 
 log = logging.getLogger("mkdocs.plugins.hooks.bibliography")
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bump when the cached JSON changes shape, so stale caches are ignored."""
 
-NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "interviewer")
+NAME_FIELDS = (
+    "author", "editor", "translator", "bookauthor", "interviewer", "editora", "editorb",
+    "editorc", "director", "commentator", "introduction", "foreword", "afterword", "recipient",
+)  # fmt: skip
 """Fields holding ``and``-separated person lists (pybtex itself only splits author/editor)."""
 
 # fmt: off
@@ -231,7 +235,7 @@ def _parse_latex(
         elif text is not None:
             runs.append(Run(text, em, sc))
         elif math is not None:
-            runs.append(Run(math.strip("$"), em, sc))
+            runs.append(Run(decode_math(math[1:-1]), em, sc))
         elif symbol is not None:
             runs.append(Run(_CONTROL_SYMBOLS.get(symbol, symbol), em, sc))
         elif word in _ITALIC_SWITCHES:
@@ -256,9 +260,21 @@ def _parse_latex(
     return runs, i
 
 
+_ELISION = re.compile(
+    r"(?:tis|twas|twere|til|till|em|n|cause|bout|burbs?|round|neath|\d0s|\d\ds?)\b", re.I
+)
+"""Words that begin with an apostrophe: 'Tis, 'Twas, the 'Burbs, rock 'n' roll, the '90s."""
+
+
 def _smart_quotes(rich: Rich) -> Rich:
-    """Turn straight quotes left in the data into curly ones (Chicago uses curly quotes)."""
-    runs, prev = [], " "
+    """Turn straight quotes left in the data into curly ones (Chicago uses curly quotes).
+
+    A word-initial ``'`` is an apostrophe, not an opening quote, before an elision ('Tis, the
+    '90s) or when no closing single quote follows it; an opening single quote typed before an
+    elision is corrected the same way.
+    """
+    plain = rich.plain
+    runs, prev, at = [], " ", 0
     for run in rich.runs:
         chars = []
         for ch in run.text:
@@ -266,12 +282,22 @@ def _smart_quotes(rich: Rich) -> Rich:
                 ch = "\u201c" if prev.isspace() or prev in "([{\u2018\u2014\u2013/" else "\u201d"
             elif ch == "`":
                 ch = "\u2018"
+            elif ch in "'\u2018" and (prev.isspace() or prev in "([{\u201c"):
+                after = plain[at + 1 :]
+                elided = _ELISION.match(after) or (ch == "'" and not _closes(after))
+                ch = "\u2019" if elided else "\u2018"
             elif ch == "'":
-                ch = "\u2018" if (prev.isspace() or prev in "([{\u201c") else "\u2019"
+                ch = "\u2019"
             chars.append(ch)
             prev = ch
+            at += 1
         runs.append(Run("".join(chars), run.em, run.sc, run.href))
     return Rich(tuple(runs))
+
+
+def _closes(text: str) -> bool:
+    """Is there a closing single quote ahead (a ``'`` not followed by a letter)?"""
+    return bool(re.search(r"['\u2019](?![A-Za-z])", text))
 
 
 def _plain_name(value: str) -> str:
@@ -328,7 +354,8 @@ _MONTH_LOOKUP = (
     | {m[:3].lower(): i for i, m in enumerate(MONTHS, 1)}
     | {"sept": 9}
 )
-_ISO = re.compile(r"^(-?\d{1,4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[\d:]+Z?)?$")
+_ISO = re.compile(r"^(-?\d{1,4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+"""ISO 8601 dates, with the time of day Zotero adds (``2012-01-07T15:02:49+00:00``) ignored."""
 
 
 def parse_date(value: str) -> Date | None:
@@ -386,6 +413,8 @@ class Entry:
     fields: Mapping[str, str]
     raw_persons: Mapping[str, list[list[str]]]
     line: int
+    owner: Mapping[str, Entry] | None = field(default=None, repr=False)
+    """The bibliography the entry belongs to (short notes tell its works and authors apart)."""
     _rich: dict[str, Rich] = field(default_factory=dict, repr=False)
     _names: dict[str, tuple[Name, ...]] = field(default_factory=dict, repr=False)
 
@@ -495,6 +524,8 @@ class Bibliography(Mapping[str, Entry]):
     ) -> None:
         self.path = path
         self.entries = entries
+        for entry in entries.values():
+            entry.owner = self
         self.digest = digest  # of the file's bytes; empty when parsed from a string
         self.cache_dir = cache_dir  # where on-disk caches for this file go; empty for none
 

@@ -22,7 +22,12 @@ from hooks.cachefile import write_atomically
 
 log = logging.getLogger("mkdocs.plugins.curriculum")
 CACHE_FORMAT = 1
-_FORMATTER = ("bibliography.py", "chicago.py", "formatted.py")
+_FORMATTER = (
+    "bibliography.py",
+    "latexmath.py",
+    "formatted.py",
+    *sorted(f"chicago/{p.name}" for p in (Path(__file__).parent / "chicago").glob("*.py")),
+)
 
 
 class Formatted:

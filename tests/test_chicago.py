@@ -429,7 +429,7 @@ def test_chapter_in_an_authored_book_via_crossref(bib: Bibliography) -> None:
         "(Palgrave Macmillan, 2020), 60, https://doi.org/10.1007/978-3-030-57714-8."
     )
     assert plain(C17.short_note(e, loc("60"))) == (
-        "Firth, “Mutual Aid, Anarchist Preparedness,” 60."
+        "Firth, “Mutual Aid, Anarchist Preparedness and COVID-19,” 60."
     )
     assert plain(C17.bibliography_entry(e)) == (
         "Firth, Rhiannon. “Mutual Aid, Anarchist Preparedness and COVID-19.” In Coronavirus, "
@@ -538,7 +538,9 @@ def test_podcast_episode(bib: Bibliography) -> None:
         "Mia Wong, “Common Humanity Collective and the Politics of Mutual Aid, Part 1,” "
         "November 1, 2021, in It Could Happen Here, podcast."
     )
-    assert plain(C17.short_note(e)) == "Wong, “Common Humanity Collective.”"
+    assert plain(C17.short_note(e)) == (
+        "Wong, “Common Humanity Collective and the Politics of Mutual Aid, Part 1.”"
+    )
     assert plain(C17.bibliography_entry(e)) == (
         "Wong, Mia. “Common Humanity Collective and the Politics of Mutual Aid, Part 1.” "
         "November 1, 2021. In It Could Happen Here. Podcast."
@@ -714,9 +716,14 @@ def test_unknown_edition_is_rejected() -> None:
     ("title", "short"),
     [
         ("A Curious Mind: The Secret to a Bigger Life", "Curious Mind"),
-        ("Mutual Aid, Anarchist Preparedness and COVID-19", "Mutual Aid, Anarchist Preparedness"),
+        (
+            "Mutual Aid, Anarchist Preparedness and COVID-19",
+            "Mutual Aid, Anarchist Preparedness and COVID-19",
+        ),
         ("To Die for the People", "To Die for the People"),
-        ("Common Humanity Collective and the Politics of Mutual Aid", "Common Humanity Collective"),
+        ("The Trouble with Wilderness; or, Getting Back", "Trouble with Wilderness"),
+        ("What Is to Be Done? Burning Questions", "What Is to Be Done?"),
+        ("“Sir Gawain: A Poem” and Its Readers: Essays", "“Sir Gawain: A Poem” and Its Readers"),
         ("The Omnivore’s Dilemma", "Omnivore’s Dilemma"),
     ],
 )
