@@ -311,6 +311,8 @@ class Chicago:
 
     def _short_head(self, e: Entry) -> Rich:
         names, _ = self._head(e)
+        if e.has("shortauthor") and names is e.authors:
+            return e.rich("shortauthor")
         if names:
             return Rich.of(self._surnames(e, names))
         if self._family(e) == "online":
@@ -370,6 +372,9 @@ class Chicago:
         if title and subtitle:
             sep = " " if title.plain.rstrip().endswith(("?", "!")) else ": "
             title = title + sep + subtitle
+        plain = title.plain.rstrip()
+        if plain.endswith(".") and not re.search(r"(?:\b\w|\.\w*|etc)\.$", plain):
+            title = title.slice(0, len(plain) - 1)  # the sentence's own period follows
         return title
 
     def _styled(self, e: Entry, text: Rich) -> Rich:
@@ -510,18 +515,10 @@ class Chicago:
 
     # -- books (also collections, manuals: editors or organisation lead)
 
-    def _manual_org(self, e: Entry) -> Rich:
-        names, _ = self._head(e)
-        if e.type == "manual" and not (names and names[0].corporate):
-            return e.rich("organization")
-        return Rich()
-
     def _book_publisher(self, e: Entry) -> Rich:
         publisher = self._publishers(e)
         if not publisher and e.type == "manual":
-            names, _ = self._head(e)
-            if not (names and names[0].corporate):
-                return e.rich("organization")
+            return e.rich("organization")  # the issuing body, even when it also leads
         if not publisher and e.type == "booklet":
             return e.rich("howpublished")
         return publisher
@@ -552,7 +549,7 @@ class Chicago:
             capitalize(Rich.of(self._edition(e))),
             volume,
             self._series(e),
-            self._pubfacts(e, True, self._book_publisher(e)),
+            capitalize(self._pubfacts(e, True, self._book_publisher(e))),
             self._bib_tail(e),
         )
 
@@ -637,7 +634,7 @@ class Chicago:
         series = series_phrase(e.get("series")) if e.has("series") else ""
         numbers = join(", ", e.rich("volume"), self._issue_number(e))
         journal = join(", ", self._journal(e), series)
-        head = join(" " if e.has("volume") else ", ", journal, numbers)
+        head = join(" " if e.has("volume") and not series else ", ", journal, numbers)
         return join(" ", head, paren(Rich.of(when)))
 
     def _special_issue(self, e: Entry, bib: bool) -> Rich:
@@ -784,10 +781,15 @@ class Chicago:
 
     # -- letters (CMOS 17 §14.111)
 
+    def _letter_head(self, e: Entry) -> Rich:
+        """"Henry James to Edith Wharton": a title that already names the writer stands alone."""
+        head = self._head_note(e)
+        return Rich() if head and e.get("title").startswith(head.plain) else head
+
     def _note_letter(self, e: Entry, loc: Rich) -> Rich:
         return join(
             ", ",
-            self._head_note(e),
+            self._letter_head(e),
             self._main_title(e),
             self._date(e) or "n.d.",
             e.rich("howpublished"),
