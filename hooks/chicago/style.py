@@ -782,7 +782,7 @@ class Chicago:
     # -- letters (CMOS 17 §14.111)
 
     def _letter_head(self, e: Entry) -> Rich:
-        """"Henry James to Edith Wharton": a title that already names the writer stands alone."""
+        """ "Henry James to Edith Wharton": a title that already names the writer stands alone."""
         head = self._head_note(e)
         return Rich() if head and e.get("title").startswith(head.plain) else head
 
