@@ -992,10 +992,10 @@ class _Peers:
         self.owner = owner
         self.given_by_family: dict[str, set[str]] = {}
         self.works_by_family: dict[str, list[Entry]] = {}
+        self.titles_by_short: dict[str, dict[str, set[str]]] = {}
         for entry in (owner or {}).values():
             people = entry.raw_persons.get("author") or entry.raw_persons.get("editor") or []
-            key = "|".join(_fold(p[2]) for p in people)
-            self.works_by_family.setdefault(key, []).append(entry)
+            self.works_by_family.setdefault(_head_key(entry), []).append(entry)
             for parts in people:
                 given = _fold(parts[0])[:1]
                 self.given_by_family.setdefault(_fold(parts[1] + parts[2]), set()).add(given)
@@ -1004,20 +1004,28 @@ class _Peers:
         return len(self.given_by_family.get(_fold(name.particle + name.family), ())) > 1
 
     def ambiguous(self, style: Chicago, e: Entry, short: Rich) -> bool:
-        people = e.raw_persons.get("author") or e.raw_persons.get("editor") or []
-        key = "|".join(_fold(p[2]) for p in people)
-        others = [o for o in self.works_by_family.get(key, []) if o.key != e.key]
-        if not others:
+        """Would another work by the same names print the same short title? Each group's
+        short titles are worked out once, the first time one of its works is shortened."""
+        key = _head_key(e)
+        group = self.works_by_family.get(key, [])
+        if len(group) < 2:
             return False
-        mine = short.plain.casefold()
-        for other in others:
-            o = canonical(other, style.headline)
-            theirs = o.rich("shorttitle") if o.has("shorttitle") else shorten(o.rich("title"))
-            if (theirs.plain.casefold() == mine and o.get("title") != e.get("title")) or (
-                theirs.plain.casefold() == mine and style._title(o).plain != style._title(e).plain
-            ):
-                return True
-        return False
+        if key not in self.titles_by_short:
+            titles: dict[str, set[str]] = {}
+            for other in group:
+                o = canonical(other, style.headline)
+                if o.has("shorttitle"):
+                    theirs = o.rich("shorttitle")
+                else:
+                    theirs = shorten(o.rich("title"), questions=not o.has("subtitle"))
+                titles.setdefault(theirs.plain.casefold(), set()).add(style._title(o).plain)
+            self.titles_by_short[key] = titles
+        return len(self.titles_by_short[key].get(short.plain.casefold(), ())) > 1
+
+
+def _head_key(e: Entry) -> str:
+    people = e.raw_persons.get("author") or e.raw_persons.get("editor") or []
+    return "|".join(_fold(p[1] + p[2]) for p in people)
 
 
 _NO_PEERS = _Peers(None)
