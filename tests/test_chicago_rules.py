@@ -240,3 +240,18 @@ def test_real_notes_checked_against_the_manual() -> None:
     assert plain(C17.short_note(bib["Savoldi_2024"])) == "Savoldi, “Dos peixes à língua.”"
     assert plain(C17.short_note(bib["NagyHistorians2008"])) == "Nagy, “Historians and Emotions.”"
     assert plain(C17.bibliography_entry(bib["doe_title"])) == "Doe, John. Title. Forthcoming."
+
+
+def test_real_bibtex_exports_checked_against_the_manual() -> None:
+    bib = Bibliography.load(FIXTURES / "real" / "better-bibtex.bib")
+    assert plain(C17.full_note(bib["hinton88rht"])) == (
+        "Leanne Hinton, “Hopi Time,” American Indian Quarterly 12, no. 4 (Fall 1988): 361–64, "
+        "https://doi.org/10.2307/1184426."
+    )  # CMOS 17 §14.171: season capitalised; the page range when no page is cited
+    assert plain(C17.short_note(bib["barrett1994"])) == (
+        "Barrett et al., Templates for the Solution of Linear Systems."
+    )  # §14.76: four or more authors -> first et al.; shorttitle used as given
+    assert ", 2nd ed. (Philadelphia, PA: Society" in plain(C17.full_note(bib["barrett1994"]))
+    assert plain(C17.full_note(bib["ntp.org_clock_2015"])) == (
+        "NTP.org, “Clock Quality,” 2015, http://www.ntp.org/ntpfaq/NTP-s-sw-clocks-quality.htm."
+    )  # a @misc whose howpublished is a URL is a web page; its note is not printed

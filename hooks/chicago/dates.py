@@ -21,7 +21,7 @@ def format_date(date: Date | None) -> str:
 def _one_date(d: Date) -> str:
     year = str(d.year) if d.year is not None else ""
     if d.season:
-        return f"{d.season} {year}".strip()
+        return f"{d.season[:1].upper()}{d.season[1:]} {year}".strip()  # "fall" -> "Fall"
     if d.month and d.day:
         return f"{MONTHS[d.month - 1]} {d.day}, {year}".rstrip(", ")
     if d.month:
