@@ -255,3 +255,14 @@ def test_real_bibtex_exports_checked_against_the_manual() -> None:
     assert plain(C17.full_note(bib["ntp.org_clock_2015"])) == (
         "NTP.org, “Clock Quality,” 2015, http://www.ntp.org/ntpfaq/NTP-s-sw-clocks-quality.htm."
     )  # a @misc whose howpublished is a URL is a web page; its note is not printed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [("fascists are trying to co-opt mutual aid", "Fascists Are Trying to Co-opt Mutual Aid"),
+     ("democracy and alexis de tocqueville", "Democracy and Alexis de Tocqueville"),
+     ("the long road to self-rule: a history", "The Long Road to Self-Rule: A History"),
+     ("what is to be done? notes on {UNESCO}", "What Is to Be Done? Notes on {UNESCO}")],
+)  # fmt: skip
+def test_headline_rules_of_cmos_8_159_and_8_161(sentence: str, headline: str) -> None:
+    assert headline_case(sentence) == headline

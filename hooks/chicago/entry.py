@@ -99,7 +99,7 @@ def _normalise(entry: Entry, headline: bool) -> Entry:
             for name in ("journaltitle", "howpublished"):
                 if fields.get(name) == site:
                     del fields[name]
-    if headline and is_english(fields.get("langid", "")):
+    if headline and all(is_english(fields.get(name, "")) for name in ("langid", "language")):
         for name in TITLE_FIELDS:
             if name in fields:
                 fields[name] = headline_case(fields[name])

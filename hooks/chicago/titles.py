@@ -47,7 +47,59 @@ FUNCTION_WORDS = frozenset(
 """Words CMOS 8.159 lowercases inside a headline-style title (articles, coordinating
 conjunctions, prepositions, "to" and "as")."""
 
-_OPENING, _CLOSING = "“‘", "”’"
+PARTICLES = frozenset(
+    [
+        "de",
+        "van",
+        "von",
+        "der",
+        "den",
+        "du",
+        "la",
+        "le",
+        "da",
+        "di",
+        "des",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "y",
+        "ibn",
+        "bin",
+        "al",
+    ]
+)
+"""Name particles, left in lower case inside a title (Alexis de Tocqueville)."""
+PREFIXES = frozenset(
+    [
+        "anti",
+        "co",
+        "counter",
+        "de",
+        "extra",
+        "inter",
+        "intra",
+        "multi",
+        "non",
+        "over",
+        "post",
+        "pre",
+        "pro",
+        "re",
+        "semi",
+        "sub",
+        "super",
+        "trans",
+        "ultra",
+        "un",
+        "under",
+    ]
+)
+"""Prefixes that cannot stand alone: the element after their hyphen stays lower case
+(CMOS 17 §8.161: "Anti-intellectual", "Co-opt", "Pre-industrial")."""
+_WORD_OPENERS = "-–—/([“‘\"'"
+"""After these a new word begins (hyphenated compounds, quotations, parentheses)."""
 _SUBTITLE = re.compile(r":\s|[?!](?=\s+\S)|;\s+or,?\s")
 """Where a main title ends: the subtitle colon, a ? or ! (kept), "; or," (a double title,
 CMOS 8.163)."""
@@ -125,15 +177,19 @@ def headline_case(raw: str) -> str:
             word = m.group(0) if m else ch
             bare = re.sub(r"[^\w’']", "", word).lower()
             last = not re.search(r"\w", raw[i + len(word) :].split(":")[0].replace("}", ""))
-            keep_lower = bare in FUNCTION_WORDS and not (first or after_colon or last)
+            before = re.search(r"(\w+)-$", "".join(out[-12:]))
+            after_prefix = bool(before and before.group(1).lower() in PREFIXES)
+            keep_lower = (
+                (bare in FUNCTION_WORDS or bare in PARTICLES) and not (first or after_colon or last)
+            ) or after_prefix
             if ch.islower() and not keep_lower and not re.search(r"[A-Z.@/]|\d", word[1:]):
                 ch = ch.upper()
             first = after_colon = False
         if not ch.isspace() and ch not in "{}":
-            word_start = ch in "-–—/([“‘\"'" or (ch == "-" and False)
+            word_start = ch in _WORD_OPENERS
             if ch in ":?!":
                 after_colon, word_start = True, False
-            elif ch not in "-–—/([“‘\"'":
+            elif ch not in _WORD_OPENERS:
                 first = False
         elif ch.isspace():
             word_start = True
