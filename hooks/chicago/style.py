@@ -1,9 +1,11 @@
 # ruff: noqa: RUF001, RUF002  (curly quotes and dashes are the point of this module)
 """Chicago notes-bibliography: full notes, short notes, "Ibid." and bibliography entries.
 
-Built the way pybtex's ``style/template.py`` builds styles: each form is a short sequence of
-small parts (names, titles, publication facts, locator, link) glued by :func:`join`, which
-knows Chicago's punctuation: commas and periods go inside closing quotation marks
+Built the way pybtex's ``style/template.py`` builds styles: each type's full note and
+bibliography entry is a template in :mod:`hooks.chicago.templates`, a sequence of small named
+parts (``part_<name>`` methods here: names, titles, publication facts, locator, link)
+glued by :func:`~hooks.chicago.punctuation.join`, which knows Chicago's punctuation: commas
+and periods go inside closing quotation marks
 (American style); a title ending in ? or ! takes no period after it, but a comma the
 sentence needs stays (“How Social Is the Animal?,” 339), as the Manual has advised since its
 16th edition. Output is HTML; every character of data is escaped once, at the end
@@ -41,6 +43,7 @@ from hooks.chicago.dates import format_date, format_precision, year_range
 from hooks.chicago.entry import canonical
 from hooks.chicago.locators import Locator
 from hooks.chicago.punctuation import capitalize, inline_markup, join, paren, punctuate, quoted
+from hooks.chicago.templates import BIBLIOGRAPHY, NOTES, First, Node, Seq, Wrap
 from hooks.chicago.terms import (
     ROLES,
     bibstring,
@@ -96,12 +99,13 @@ FAMILIES = {
 }
 """Entry type (after :func:`canonical`) -> the family whose templates it takes (``@audio``
 with ``type = {podcast}`` is ``podcast``); any other type warns and is formatted as ``misc``."""
-QUOTED_TITLES = {"chapter", "article", "online", "podcast", "thesis", "unpublished", "interview"}
+QUOTED_TITLES = {"chapter", "article", "magazine", "online", "blog", "podcast", "thesis",
+                 "unpublished", "interview"}
 ROMAN_TITLES = {"letter"}
 PRECISION = {
     "book": "year", "chapter": "year", "report": "year", "thesis": "year", "video": "year",
-    "article": "month", "online": "day", "podcast": "day", "unpublished": "day",
-    "interview": "day", "misc": "day", "letter": "day",
+    "article": "month", "magazine": "day", "online": "day", "blog": "day", "podcast": "day",
+    "unpublished": "day", "interview": "day", "misc": "day", "letter": "day",
 }
 """How much of a date each family prints (Zotero stores full dates for everything)."""
 ABBREVIATED_BEFORE_NAMES = {"editor", "compiler", "translator"}
@@ -121,6 +125,17 @@ class NoteItem:
     locator: Locator | None = None
     prefix: str = ""
     suffix: str = ""
+
+
+NO_TEXT = Rich()
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a part needs besides the entry: which form, and the cited place."""
+
+    bib: bool = False
+    loc: Rich = NO_TEXT
 
 
 @dataclass(frozen=True)
@@ -153,6 +168,7 @@ class Chicago:
         self._memo: dict[tuple[Entry, Form | str, Locator | None], Rich] = {}
         self._warned: set[str] = set()
         self._peers: dict[int, _Peers] = {}
+        self._heads: dict[Entry, tuple[tuple[Name, ...], str]] = {}
 
     # -- public API: complete notes and entries as HTML
 
@@ -195,7 +211,8 @@ class Chicago:
         key = (entry, "bib", None)
         if key not in self._memo:
             e = self._canonical(entry)
-            self._memo[key] = punctuate(getattr(self, f"_bib_{self._family(e)}")(e), ".")
+            template = BIBLIOGRAPHY[self._family(e)]
+            self._memo[key] = punctuate(self._render(template, e, Ctx(bib=True)), ".")
         return self._memo[key].html()
 
     def sort_key(self, entry: Entry) -> tuple[str, str, int]:
@@ -221,7 +238,7 @@ class Chicago:
             e = self._canonical(entry)
             loc = Rich.of(locator.render()) if locator else Rich()
             if form is Form.FULL:
-                result = getattr(self, f"_note_{self._family(e)}")(e, loc)
+                result = self._render(NOTES[self._family(e)], e, Ctx(loc=loc))
             elif form is Form.IBID:
                 result = join(", ", "Ibid.", loc)
             elif form is Form.AUTHOR_ONLY and locator and self._short_head(e):
@@ -237,8 +254,13 @@ class Chicago:
         return e
 
     def _family(self, e: Entry) -> str:
+        """The template an entry takes: its type's, or a variant chosen by its subtype."""
         if e.type == "audio" and e.subtype == "podcast":
             return "podcast"
+        if e.type == "article" and e.subtype in {"magazine", "newspaper"}:
+            return "magazine"
+        if e.type == "online" and e.subtype == "blog":
+            return "blog"
         family = FAMILIES.get(e.type)
         if family is None:
             if e.key not in self._warned:
@@ -289,8 +311,13 @@ class Chicago:
 
     def _head(self, e: Entry) -> tuple[tuple[Name, ...], str]:
         """Who leads the entry, and the role label after the names ("ed.", "comps.")."""
+        if e not in self._heads:
+            self._heads[e] = self._find_head(e)
+        return self._heads[e]
+
+    def _find_head(self, e: Entry) -> tuple[tuple[Name, ...], str]:
         family = self._family(e)
-        if e.authors or family in {"chapter", "article", "podcast", "thesis"}:
+        if e.authors or family in {"chapter", "article", "magazine", "podcast", "thesis"}:
             return e.authors, ""
         if family == "video" and e.names("director"):
             return (), ""
@@ -306,8 +333,11 @@ class Chicago:
         return ((Name(family=org, corporate=True),), "") if org else ((), "")
 
     def _head_note(self, e: Entry) -> Rich:
-        names, role = self._head(e)
-        return join(", ", self._names_note(names), role)
+        key = (e, "head", None)
+        if key not in self._memo:
+            names, role = self._head(e)
+            self._memo[key] = join(", ", self._names_note(names), role)
+        return self._memo[key]
 
     def _short_head(self, e: Entry) -> Rich:
         names, _ = self._head(e)
@@ -315,7 +345,7 @@ class Chicago:
             return e.rich("shortauthor")
         if names:
             return Rich.of(self._surnames(e, names))
-        if self._family(e) == "online":
+        if self._family(e) in {"online", "blog"}:
             return e.rich("publisher") or e.rich("organization")
         return Rich()
 
@@ -324,9 +354,9 @@ class Chicago:
         if names:
             return join(", ", self._names_bib(names), role)
         family = self._family(e)
-        if family == "online":
+        if family in {"online", "blog"}:
             return e.rich("publisher") or e.rich("organization")
-        if family == "article" and e.subtype in {"magazine", "newspaper"}:
+        if family == "magazine":
             return e.rich("journaltitle").italic()
         return Rich()
 
@@ -413,10 +443,7 @@ class Chicago:
     def _date(self, e: Entry, name: str = "date") -> str:
         if name != "date":
             return format_date(e.date(name))
-        family = self._family(e)
-        if family == "article" and e.subtype in {"magazine", "newspaper"}:
-            return self._when_published(e, "day")
-        return self._when_published(e, PRECISION.get(family, "day"))
+        return self._when_published(e, PRECISION.get(self._family(e), "day"))
 
     def _when_published(self, e: Entry, precision: str) -> str:
         """The date as the family prints it, or the ``pubstate`` ("forthcoming", "in press")."""
@@ -498,10 +525,6 @@ class Chicago:
     def _pages(self, e: Entry) -> Rich:
         return Rich.of(Locator(e.get("pages")).render()) if e.has("pages") else Rich()
 
-    def _note_tail(self, e: Entry, core: Rich, loc: Rich) -> Rich:
-        """The locator, or with none the item's own page range (CMOS 17 §14.8), then the link."""
-        return join(", ", core, loc or self._pages(e), self._link(e))
-
     def _bib_tail(self, e: Entry) -> Rich:
         """The entry's closing sentences: origin date for non-books, note, link."""
         origin = ""
@@ -513,7 +536,70 @@ class Chicago:
         note = e.rich("note") if family in NOTE_IN_BIB else Rich()
         return join(". ", origin, capitalize(note), self._link(e))
 
-    # -- books (also collections, manuals: editors or organisation lead)
+    # -- the parts templates.py names (each ``part_<name>(entry, ctx)``)
+
+    def part_head(self, e: Entry, c: Ctx) -> Rich:
+        return self._bib_head(e) if c.bib else self._head_note(e)
+
+    def part_title(self, e: Entry, c: Ctx) -> Rich:
+        return self._main_title(e)
+
+    def part_book_title(self, e: Entry, c: Ctx) -> Rich:
+        return self._book_title(e, c.bib)
+
+    def part_contributors(self, e: Entry, c: Ctx) -> Rich:
+        return self._contributors(e, "bib" if c.bib else "note", self._head(e)[1])
+
+    def part_edition(self, e: Entry, c: Ctx) -> Rich:
+        return Rich.of(self._edition(e))
+
+    def part_volume(self, e: Entry, c: Ctx) -> Rich:
+        return self._volume(e, c.bib) if not e.has("maintitle") else Rich()
+
+    def part_series(self, e: Entry, c: Ctx) -> Rich:
+        return self._series(e)
+
+    def part_plain_series(self, e: Entry, c: Ctx) -> Rich:
+        return e.rich("series")
+
+    def part_pubfacts(self, e: Entry, c: Ctx) -> Rich:
+        publisher = self._book_publisher(e) if self._family(e) == "book" else None
+        return self._pubfacts(e, c.bib, publisher)
+
+    def part_locator(self, e: Entry, c: Ctx) -> Rich:
+        return c.loc
+
+    def part_link(self, e: Entry, c: Ctx) -> Rich:
+        return self._link(e)
+
+    def part_pages(self, e: Entry, c: Ctx) -> Rich:
+        return self._pages(e)
+
+    def part_tail(self, e: Entry, c: Ctx) -> Rich:
+        return self._bib_tail(e)
+
+    def part_date(self, e: Entry, c: Ctx) -> Rich:
+        return Rich.of(self._date(e))
+
+    def part_date_or_nd(self, e: Entry, c: Ctx) -> Rich:
+        return Rich.of(self._date(e) or "n.d.")
+
+    def part_access(self, e: Entry, c: Ctx) -> Rich:
+        """ "accessed May 1, 2024", only for an item with no date of its own (CMOS 14.12)."""
+        return Rich.of(self._access(e, c.bib)) if not e.date() else Rich()
+
+    def part_howpublished(self, e: Entry, c: Ctx) -> Rich:
+        return e.rich("howpublished")
+
+    def part_publisher(self, e: Entry, c: Ctx) -> Rich:
+        return e.rich("publisher")
+
+    def part_kind(self, e: Entry, c: Ctx) -> Rich:
+        """A medium or genre the Manual names after the title ("video", "PDF")."""
+        kind = e.get("type")
+        return Rich.of(bibstring(kind)) if kind and kind.lower() != "blog" else Rich()
+
+    # books (also collections, manuals: editors or organisation lead)
 
     def _book_publisher(self, e: Entry) -> Rich:
         publisher = self._publishers(e)
@@ -523,39 +609,11 @@ class Chicago:
             return e.rich("howpublished")
         return publisher
 
-    def _note_book(self, e: Entry, loc: Rich) -> Rich:
-        _, role = self._head(e)
-        volume = self._volume(e, False) if not e.has("maintitle") else Rich()
-        core = join(
-            ", ",
-            self._head_note(e),
-            self._book_title(e, False),
-            self._contributors(e, "note", role),
-            self._edition(e),
-            volume,
-            self._series(e),
-        )
-        core = join(" ", core, paren(self._pubfacts(e, False, self._book_publisher(e))))
-        return join(", ", core, loc, self._link(e))
+    # chapters in books
 
-    def _bib_book(self, e: Entry) -> Rich:
-        _, role = self._head(e)
-        volume = self._volume(e, True) if not e.has("maintitle") else Rich()
-        return join(
-            ". ",
-            self._bib_head(e),
-            self._book_title(e, True),
-            self._contributors(e, "bib", role),
-            capitalize(Rich.of(self._edition(e))),
-            volume,
-            self._series(e),
-            capitalize(self._pubfacts(e, True, self._book_publisher(e))),
-            self._bib_tail(e),
-        )
-
-    # -- chapters in books
-
-    def _in_book(self, e: Entry, bib: bool) -> Rich:
+    def part_in_book(self, e: Entry, c: Ctx) -> Rich:
+        """in *Book*, by X, ed. Y, 2nd ed., vol. 2 (chap. 7 in *Book* for an untitled chapter)."""
+        bib = c.bib
         by = e.names("bookauthor")
         by_text = "by " + self._names_note(by) if by and by != e.authors else ""
         pages = Rich()
@@ -575,39 +633,14 @@ class Chicago:
             return f"{'Chap.' if bib else 'chap.'} {chapter} in " + book
         return ("In " if bib else "in ") + book
 
-    def _chapter_title(self, e: Entry) -> Rich:
-        return quoted(self._title(e)) if e.has("title") else Rich()
+    # journal, magazine and newspaper articles
 
-    def _note_chapter(self, e: Entry, loc: Rich) -> Rich:
-        core = join(
-            ", ",
-            self._head_note(e),
-            self._chapter_title(e),
-            self._in_book(e, False),
-            self._series(e),
-        )
-        core = join(" ", core, paren(self._pubfacts(e, False)))
-        return self._note_tail(e, core, loc)
-
-    def _bib_chapter(self, e: Entry) -> Rich:
-        return join(
-            ". ",
-            self._bib_head(e),
-            self._chapter_title(e),
-            self._in_book(e, True),
-            self._series(e),
-            self._pubfacts(e, True),
-            self._bib_tail(e),
-        )
-
-    # -- journal, magazine and newspaper articles
-
-    def _periodical(self, e: Entry) -> bool:
-        """Magazines and newspapers are cited by date, without volume and issue."""
-        return e.subtype in {"magazine", "newspaper"} or not (e.has("volume") or e.has("number"))
-
-    def _journal(self, e: Entry) -> Rich:
+    def part_journal(self, e: Entry, c: Ctx) -> Rich:
         return self._title(e, "journal").italic()
+
+    def part_signed_journal(self, e: Entry, c: Ctx) -> Rich:
+        """An unsigned newspaper article's bibliography entry starts with the paper instead."""
+        return self.part_journal(e, c) if e.authors else Rich()
 
     def _issue_number(self, e: Entry) -> str:
         number = e.get("number")
@@ -617,7 +650,7 @@ class Chicago:
         many = bool(re.search(r"[–,&]|\band\b", number))
         return ("nos. " if many else "no. ") + number
 
-    def _journal_block(self, e: Entry) -> Rich:
+    def part_journal_block(self, e: Entry, c: Ctx) -> Rich:
         """*Journal*, n.s., 111, no. 2 (April 2016); with no volume, *Journal*, no. 62 (1974)."""
         date = e.date()
         state = bibstring(e.get("pubstate"))
@@ -633,213 +666,63 @@ class Chicago:
             when = self._date(e)
         series = series_phrase(e.get("series")) if e.has("series") else ""
         numbers = join(", ", e.rich("volume"), self._issue_number(e))
-        journal = join(", ", self._journal(e), series)
+        journal = join(", ", self.part_journal(e, c), series)
         head = join(" " if e.has("volume") and not series else ", ", journal, numbers)
         return join(" ", head, paren(Rich.of(when)))
 
-    def _special_issue(self, e: Entry, bib: bool) -> Rich:
+    def part_special_issue(self, e: Entry, c: Ctx) -> Rich:
         """CMOS 17 §14.187: in "Issue Title," ed. X, special issue, *Journal* ..."""
         if not e.has("issuetitle"):
             return Rich()
         editors = self._names_note(e.editors)
-        words = ("edited by " if bib else "ed. ") + editors if editors else ""
+        words = ("edited by " if c.bib else "ed. ") + editors if editors else ""
         title = quoted(self._title(e, "issue"))
-        return join(", ", ("In " if bib else "in ") + title, words, "special issue")
+        return join(", ", ("In " if c.bib else "in ") + title, words, "special issue")
 
-    def _note_article(self, e: Entry, loc: Rich) -> Rich:
-        head = join(", ", self._head_note(e), self._main_title(e), self._special_issue(e, False))
-        if self._periodical(e) and e.subtype in {"magazine", "newspaper"}:
-            core = join(", ", head, self._journal(e), self._date(e), loc)
-            return join(", ", core, self._link(e))
-        core = join(", ", head, self._journal_block(e))
-        core = join(": ", core, loc or self._pages(e))
-        return join(", ", core, self._access(e, False) if not e.date() else "", self._link(e))
+    # web pages and blog posts
 
-    def _bib_article(self, e: Entry) -> Rich:
-        title = self._main_title(e)
-        if self._periodical(e) and e.subtype in {"magazine", "newspaper"}:
-            signed = bool(e.authors)
-            where = join(", ", self._journal(e) if signed else "", self._date(e))
-            return join(". ", self._bib_head(e), title, where, self._bib_tail(e))
-        return join(
-            ". ",
-            self._bib_head(e),
-            title,
-            join(
-                ", ",
-                self._special_issue(e, True),
-                join(": ", self._journal_block(e), self._pages(e)),
-            ),
-            self._bib_tail(e),
-        )
-
-    # -- web pages and blog posts
-
-    def _site(self, e: Entry) -> Rich:
+    def part_site(self, e: Entry, c: Ctx) -> Rich:
         site = e.rich("organization")
-        if site and e.subtype == "blog":
-            return site.italic() + " (blog)"
-        return site
+        if not site or site.plain == self.part_head(e, c).plain:
+            return Rich()
+        return site.italic() + " (blog)" if self._family(e) == "blog" else site
 
-    def _when(self, e: Entry, bib: bool) -> str:
-        return self._date(e) or self._access(e, bib)
-
-    def _kind(self, e: Entry) -> Rich:
-        """A medium or genre the Manual names after the title ("video", "PDF")."""
-        kind = e.get("type")
-        return Rich.of(bibstring(kind)) if kind and kind.lower() not in {"blog"} else Rich()
-
-    def _note_online(self, e: Entry, loc: Rich) -> Rich:
-        head = self._head_note(e)
-        site = self._site(e) if e.get("organization") != head.plain else Rich()
+    def part_owner(self, e: Entry, c: Ctx) -> Rich:
         owner = e.rich("publisher")
-        owner = owner if owner.plain not in {head.plain, e.get("organization")} else Rich()
-        return join(
-            ", ",
-            head,
-            self._main_title(e),
-            self._contributors(e, "note"),
-            self._kind(e),
-            site,
-            owner,
-            self._when(e, False),
-            loc,
-            self._link(e),
-        )
+        skip = {self.part_head(e, c).plain, e.get("organization")}
+        return owner if owner.plain not in skip else Rich()
 
-    def _bib_online(self, e: Entry) -> Rich:
-        head = self._bib_head(e)
-        site = self._site(e) if e.get("organization") not in {head.plain, ""} else Rich()
-        owner = (
-            e.rich("publisher")
-            if e.get("publisher") not in {head.plain, e.get("organization")}
-            else Rich()
-        )
-        when = capitalize(Rich.of(self._when(e, True)))
-        title = join(
-            ". ", self._main_title(e), self._contributors(e, "bib"), capitalize(self._kind(e))
-        )
-        if e.subtype == "blog":
-            return join(". ", head, title, site, join(", ", owner, when), self._bib_tail(e))
-        return join(". ", head, title, site, owner, when, self._bib_tail(e))
+    def part_when(self, e: Entry, c: Ctx) -> Rich:
+        return Rich.of(self._date(e) or self._access(e, c.bib))
 
-    # -- podcast episodes
+    # podcasts, films and videos (CMOS 17 §14.265), letters (§14.111)
 
-    def _note_podcast(self, e: Entry, loc: Rich) -> Rich:
-        show = "in " + e.rich("series").italic() if e.has("series") else Rich()
-        return join(
-            ", ",
-            self._head_note(e),
-            quoted(self._title(e)),
-            self._date(e),
-            show,
-            e.rich("publisher"),
-            "podcast",
-            loc,
-            self._link(e),
-        )
+    def part_show(self, e: Entry, c: Ctx) -> Rich:
+        show = e.rich("series").italic()
+        return ("In " if c.bib else "in ") + show if show else Rich()
 
-    def _bib_podcast(self, e: Entry) -> Rich:
-        show = "In " + e.rich("series").italic() if e.has("series") else Rich()
-        return join(
-            ". ",
-            self._bib_head(e),
-            quoted(self._title(e)),
-            self._date(e),
-            join(", ", show, e.rich("publisher")),
-            "Podcast",
-            self._bib_tail(e),
-        )
-
-    # -- films and videos (CMOS 17 §14.265)
-
-    def _directed(self, e: Entry, bib: bool) -> str:
+    def part_directed(self, e: Entry, c: Ctx) -> Rich:
         directors = e.names("director")
-        return (
-            ("Directed by " if bib else "directed by ") + self._names_note(directors)
-            if directors
-            else ""
-        )
+        if not directors:
+            return Rich()
+        return Rich.of(("Directed by " if c.bib else "directed by ") + self._names_note(directors))
 
-    def _note_video(self, e: Entry, loc: Rich) -> Rich:
-        core = join(", ", self._head_note(e), self._main_title(e), self._directed(e, False))
-        facts = join(", ", join(": ", e.rich("location"), self._publishers(e)), self._date(e))
-        core = join(" ", core, paren(facts))
-        return join(", ", core, self._kind(e), loc, self._link(e))
+    def part_video_facts(self, e: Entry, c: Ctx) -> Rich:
+        return join(", ", join(": ", e.rich("location"), self._publishers(e)), self._date(e))
 
-    def _bib_video(self, e: Entry) -> Rich:
-        facts = join(", ", join(": ", e.rich("location"), self._publishers(e)), self._date(e))
-        return join(
-            ". ",
-            self._bib_head(e),
-            self._main_title(e),
-            self._directed(e, True),
-            facts,
-            capitalize(self._kind(e)),
-            self._bib_tail(e),
-        )
-
-    # -- letters (CMOS 17 §14.111)
-
-    def _letter_head(self, e: Entry) -> Rich:
+    def part_letter_head(self, e: Entry, c: Ctx) -> Rich:
         """ "Henry James to Edith Wharton": a title that already names the writer stands alone."""
         head = self._head_note(e)
         return Rich() if head and e.get("title").startswith(head.plain) else head
 
-    def _note_letter(self, e: Entry, loc: Rich) -> Rich:
-        return join(
-            ", ",
-            self._letter_head(e),
-            self._main_title(e),
-            self._date(e) or "n.d.",
-            e.rich("howpublished"),
-            loc,
-            self._link(e),
-        )
+    # reports, theses and unpublished work
 
-    def _bib_letter(self, e: Entry) -> Rich:
-        return join(
-            ". ",
-            self._bib_head(e),
-            capitalize(join(", ", self._main_title(e), self._date(e) or "n.d.")),
-            capitalize(e.rich("howpublished")),
-            self._bib_tail(e),
-        )
-
-    # -- reports
-
-    def _report_facts(self, e: Entry, bib: bool) -> Rich:
+    def part_report_facts(self, e: Entry, c: Ctx) -> Rich:
         publisher = self._publishers(e) or self._publishers(e, "institution")
-        return self._pubfacts(e, bib, publisher)
+        return self._pubfacts(e, c.bib, publisher)
 
-    def _report_type(self, e: Entry) -> Rich:
+    def part_report_type(self, e: Entry, c: Ctx) -> Rich:
         return join(" ", Rich.of(bibstring(e.get("type"))), e.rich("number"))
-
-    def _note_report(self, e: Entry, loc: Rich) -> Rich:
-        core = join(
-            ", ",
-            self._head_note(e),
-            self._main_title(e),
-            self._contributors(e, "note", self._head(e)[1]),
-            self._report_type(e),
-            e.rich("series"),
-        )
-        core = join(" ", core, paren(self._report_facts(e, False)))
-        return join(", ", core, loc, self._link(e))
-
-    def _bib_report(self, e: Entry) -> Rich:
-        return join(
-            ". ",
-            self._bib_head(e),
-            self._main_title(e),
-            self._contributors(e, "bib", self._head(e)[1]),
-            capitalize(self._report_type(e)),
-            e.rich("series"),
-            self._report_facts(e, True),
-            self._bib_tail(e),
-        )
-
-    # -- theses and unpublished work
 
     def _descriptor(self, e: Entry) -> str:
         if self._family(e) == "thesis":
@@ -852,67 +735,32 @@ class Chicago:
             or "unpublished manuscript"
         )
 
-    def _thesis_facts(self, e: Entry, bib: bool) -> Rich:
+    def part_thesis_facts(self, e: Entry, c: Ctx) -> Rich:
         descriptor = Rich.of(self._descriptor(e))
         return join(
             ", ",
-            capitalize(descriptor) if bib else descriptor,
+            capitalize(descriptor) if c.bib else descriptor,
             e.rich("institution"),
             self._date(e) or "n.d.",
         )
 
-    def _note_thesis(self, e: Entry, loc: Rich) -> Rich:
-        core = join(
-            " ",
-            join(", ", self._head_note(e), self._main_title(e)),
-            paren(self._thesis_facts(e, False)),
-        )
-        return join(", ", core, loc, self._link(e))
+    def part_unpublished_tail(self, e: Entry, c: Ctx) -> Rich:
+        if not (e.get("howpublished") or e.get("type")):
+            return self._link(e)  # the note already stood as the descriptor
+        return self._bib_tail(e)
 
-    def _bib_thesis(self, e: Entry) -> Rich:
-        family = self._family(e)
-        tail = self._bib_tail(e)
-        if family == "unpublished" and not (e.get("howpublished") or e.get("type")):
-            tail = join(". ", self._link(e))  # the note already stood as the descriptor
-        return join(". ", self._bib_head(e), self._main_title(e), self._thesis_facts(e, True), tail)
+    # interviews and anything else
 
-    _note_unpublished = _note_thesis
-    _bib_unpublished = _bib_thesis
-
-    # -- interviews
-
-    def _interview_by(self, e: Entry) -> str:
+    def part_interview_by(self, e: Entry, c: Ctx) -> Rich:
         interviewers = e.names("interviewer")
-        return "interview by " + self._names_note(interviewers) if interviewers else "interview"
+        return Rich.of(
+            "interview by " + self._names_note(interviewers) if interviewers else "interview"
+        )
 
-    def _venue(self, e: Entry) -> Rich:
+    def part_venue(self, e: Entry, c: Ctx) -> Rich:
         return e.rich("organization").italic() or e.rich("howpublished")
 
-    def _note_interview(self, e: Entry, loc: Rich) -> Rich:
-        return join(
-            ", ",
-            self._head_note(e),
-            quoted(self._title(e)),
-            self._interview_by(e),
-            self._venue(e),
-            self._date(e),
-            loc,
-            self._link(e),
-        )
-
-    def _bib_interview(self, e: Entry) -> Rich:
-        return join(
-            ". ",
-            self._bib_head(e),
-            quoted(self._title(e)),
-            capitalize(Rich.of(self._interview_by(e))),
-            join(", ", self._venue(e), self._date(e)),
-            self._bib_tail(e),
-        )
-
-    # -- anything else (@misc and unknown types)
-
-    def _misc_facts(self, e: Entry) -> Rich:
+    def part_misc_facts(self, e: Entry, c: Ctx) -> Rich:
         names, _ = self._head(e)
         org = e.rich("organization") if not (names and names[0].corporate) else Rich()
         return join(
@@ -921,34 +769,22 @@ class Chicago:
             self._date(e) or ("n.d." if not e.has("urldate") else ""),
         )
 
-    def _note_misc(self, e: Entry, loc: Rich) -> Rich:
-        _, role = self._head(e)
-        return join(
-            ", ",
-            self._head_note(e),
-            self._main_title(e),
-            self._contributors(e, "note", role),
-            self._kind(e),
-            e.rich("howpublished"),
-            self._misc_facts(e),
-            self._access(e, False) if not e.date() else "",
-            loc,
-            self._link(e),
-        )
+    # -- rendering a template
 
-    def _bib_misc(self, e: Entry) -> Rich:
-        _, role = self._head(e)
-        return join(
-            ". ",
-            self._bib_head(e),
-            self._main_title(e),
-            self._contributors(e, "bib", role),
-            capitalize(self._kind(e)),
-            capitalize(e.rich("howpublished")),
-            self._misc_facts(e),
-            capitalize(Rich.of(self._access(e, True))) if not e.date() else "",
-            self._bib_tail(e),
-        )
+    def _render(self, node: Node, e: Entry, c: Ctx) -> Rich:
+        if isinstance(node, str):
+            return getattr(self, "part_" + node)(e, c)
+        if isinstance(node, Seq):
+            return join(node.sep, *(self._render(part, e, c) for part in node.parts))
+        if isinstance(node, Wrap):
+            inner = self._render(node.part, e, c)
+            return paren(inner) if node.how == "paren" else capitalize(inner)
+        if isinstance(node, First):
+            for choice in node.choices:
+                if result := self._render(choice, e, c):
+                    return result
+            return Rich()
+        return Rich.of(node.text)
 
     # -- telling works and authors apart
 
