@@ -278,3 +278,13 @@ def test_real_bibtex_exports_checked_against_the_manual() -> None:
 )  # fmt: skip
 def test_headline_rules_of_cmos_8_159_and_8_161(sentence: str, headline: str) -> None:
     assert headline_case(sentence) == headline
+
+
+def test_addendum_closes_every_bibliography_entry_note_does_not(rules: Bibliography) -> None:
+    bib = Bibliography.from_text(
+        "@book{k, author={Sample, Ann}, title={T}, publisher={P}, year=2000, "
+        "note={T: A Short Title}, addendum={We could not check the place.}}"
+    )
+    assert plain(C17.bibliography_entry(bib["k"])) == (
+        "Sample, Ann. T. P, 2000. We could not check the place."
+    )

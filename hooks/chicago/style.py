@@ -112,7 +112,8 @@ ABBREVIATED_BEFORE_NAMES = {"editor", "compiler", "translator"}
 """Roles CMOS abbreviates before the names in notes ("ed. X", "comp. X", "trans. X")."""
 NOTE_IN_BIB = {"unpublished", "misc", "letter", "interview"}
 """Families whose bibliography form has a place for ``note`` (CMOS 14.217, 14.111): elsewhere
-the field holds a cataloguer's remark (BibDesk keeps short titles there) and is not printed."""
+the field holds a cataloguer's remark (BibDesk keeps short titles there) and is not printed.
+A remark meant for readers goes in biblatex's ``addendum``, which closes every entry."""
 # fmt: on
 
 
@@ -534,7 +535,7 @@ class Chicago:
         ):
             origin = f"Originally published {self._date(e, 'origdate')}"
         note = e.rich("note") if family in NOTE_IN_BIB else Rich()
-        return join(". ", origin, capitalize(note), self._link(e))
+        return join(". ", origin, capitalize(note), self._link(e), capitalize(e.rich("addendum")))
 
     # -- the parts templates.py names (each ``part_<name>(entry, ctx)``)
 
