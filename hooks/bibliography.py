@@ -178,6 +178,10 @@ _PLAIN_CMDS = {
     "textsf", "texttt", "url", "nolinkurl", "uppercase", "lowercase", "mkbibacro", "noopsort",
     "nocase",
 }
+_SCRIPTS = {
+    "textsubscript": str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"),
+    "textsuperscript": str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾"),
+}
 _ITALIC_SWITCHES = {"em", "itshape", "it", "sl", "slshape"}
 _SYMBOLS = {
     "TeX": "TeX", "LaTeX": "LaTeX", "BibTeX": "BibTeX", "dots": "\u2026", "ldots": "\u2026",
@@ -243,7 +247,7 @@ def _parse_latex(
         elif word in _SYMBOLS:
             runs.append(Run(_SYMBOLS[word], em, sc))
         elif i < len(tokens) and tokens[i].group(3) == "{":  # a command with an argument
-            if word not in _ITALIC_CMDS | _QUOTE_CMDS | _PLAIN_CMDS | {"textsc"}:
+            if word not in _ITALIC_CMDS | _QUOTE_CMDS | _PLAIN_CMDS | _SCRIPTS.keys() | {"textsc"}:
                 log.debug("unknown LaTeX command \\%s: keeping its argument", word)
             inner, i = _parse_latex(
                 tokens,
@@ -256,6 +260,14 @@ def _parse_latex(
             if word in _QUOTE_CMDS:
                 left, right = ("\u201c", "\u201d") if quotes % 2 == 0 else ("\u2018", "\u2019")
                 inner = [Run(left, em, sc), *inner, Run(right, em, sc)]
+            elif word in _SCRIPTS:  # H\textsubscript{2}O -> H₂O where Unicode has the glyphs
+                table = _SCRIPTS[word]
+                inner = [
+                    Run(r.text.translate(table), r.em, r.sc, r.href)
+                    if all(ch in table for ch in map(ord, r.text))
+                    else r
+                    for r in inner
+                ]
             runs += inner
     return runs, i
 

@@ -288,3 +288,11 @@ def test_addendum_closes_every_bibliography_entry_note_does_not(rules: Bibliogra
     assert plain(C17.bibliography_entry(bib["k"])) == (
         "Sample, Ann. T. P, 2000. We could not check the place."
     )
+
+
+def test_article_without_journal_numbers_is_cited_by_date_and_subscripts_decode() -> None:
+    bib = Bibliography.load(FIXTURES / "real" / "better-biblatex.bib")
+    assert plain(C17.full_note(bib["2016"])) == (
+        "“Dates Incorrect When Zotero Date Field Includes Times #934,” September 22, 2016."
+    )
+    assert "Mitochondrial DNA₂ sequences" in plain(C17.full_note(bib["Frit2"]))

@@ -258,8 +258,11 @@ class Chicago:
         """The template an entry takes: its type's, or a variant chosen by its subtype."""
         if e.type == "audio" and e.subtype == "podcast":
             return "podcast"
-        if e.type == "article" and e.subtype in {"magazine", "newspaper"}:
-            return "magazine"
+        if e.type == "article" and (
+            e.subtype in {"magazine", "newspaper"}
+            or not (e.has("journaltitle") or e.has("volume") or e.has("number"))
+        ):
+            return "magazine"  # cited by date, like an article with no journal numbering
         if e.type == "online" and e.subtype == "blog":
             return "blog"
         family = FAMILIES.get(e.type)
