@@ -172,7 +172,7 @@ def test_initials_apostrophes_and_math(rules: Bibliography) -> None:
     [("Sir Gawain and the Green Knight", "Sir Gawain and the Green Knight"),
      ("How to Kill a Golden Goose: Essays", "How to Kill a Golden Goose"),
      ("The Trouble with Wilderness; or, Getting Back to the Wrong Nature",
-      "Trouble with Wilderness"),
+      "The Trouble with Wilderness"),
      ("“Language and Design in Pippa Passes”: A Reading", "“Language and Design in Pippa Passes”")],
 )  # fmt: skip
 def test_short_titles_end_at_the_subtitle_never_mid_phrase(title: str, main: str) -> None:

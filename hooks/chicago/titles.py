@@ -133,17 +133,14 @@ def main_title(title: Rich, *, questions: bool = True) -> Rich:
 
 
 def shorten(title: Rich, *, questions: bool = True) -> Rich:
-    """The short title when the entry gives none: the main title (up to the subtitle, see
-    :func:`main_title`) without an initial A, An or The (CMOS 17 §14.32). Never cut by word
-    count: a guess that stops mid-phrase misleads more than a long short title. With
-    ``questions=False`` (the entry has a separate ``subtitle``) only a colon ends the main
-    title, so "How Long? How Long?" stays whole."""
-    main = main_title(title, questions=questions)
-    plain = main.plain
-    start = len(plain) - len(drop_article(plain))
-    if start and plain[start : start + 1].islower():  # "The 'burbs" keeps its article
-        start = 0
-    return main.slice(start, len(plain)) if plain[start:].strip() else title
+    """The short title when the entry gives no ``shorttitle``: the main title, up to the
+    subtitle (see :func:`main_title`), as biblatex-chicago and the CSL Chicago styles take
+    it. Never cut by word count (a guess that stops mid-phrase misleads more than a long
+    short title), and an initial article stays: CMOS 17 §14.32 leaves the choice of key words
+    to the writer, who gives it in ``shorttitle``. With ``questions=False`` (the entry has a
+    separate ``subtitle``) only a colon ends the main title, so "How Long? How Long?" stays
+    whole."""
+    return main_title(title, questions=questions)
 
 
 _WORD = re.compile(r"[^\s\-–—/]+")
