@@ -9,12 +9,13 @@ vocabulary; :mod:`.terms` holds CMOS terms and biblatex's localisation keys; :mo
 from hooks.chicago.dates import format_date
 from hooks.chicago.locators import LOCATOR_TERMS, Locator, page_range, parse_locator
 from hooks.chicago.punctuation import join, punctuate, quoted
-from hooks.chicago.style import EDITIONS, Chicago, Edition, Form, NoteItem, style
+from hooks.chicago.style import _STYLES, EDITIONS, Chicago, Edition, Form, NoteItem, style
 from hooks.chicago.titles import shorten
 
-__all__ = [
+__all__ = [  # _STYLES: the shared instances, which bench/run.py clears between runs
     "EDITIONS",
     "LOCATOR_TERMS",
+    "_STYLES",
     "Chicago",
     "Edition",
     "Form",
