@@ -296,3 +296,16 @@ def test_article_without_journal_numbers_is_cited_by_date_and_subscripts_decode(
         "“Dates Incorrect When Zotero Date Field Includes Times #934,” September 22, 2016."
     )
     assert "Mitochondrial DNA₂ sequences" in plain(C17.full_note(bib["Frit2"]))
+
+
+def test_series_number_without_series_and_running_time() -> None:
+    bib = Bibliography.from_text(
+        "@book{b, author={Sample, Ann}, title={T}, volume={1}, number={14}, publisher={P}, "
+        "year=2000}\n"
+        "@online{v, author={Sample, Ann}, title={A Talk}, type={video}, pagetotal={2:00}, "
+        "organization={YouTube}, date={2019-05-03}, url={https://example.org/v}}"
+    )
+    assert plain(C17.full_note(bib["b"])) == "Ann Sample, T, vol. 1, no. 14 (P, 2000)."
+    assert plain(C17.full_note(bib["v"])) == (
+        "Ann Sample, “A Talk,” video, 2:00, YouTube, May 3, 2019, https://example.org/v."
+    )

@@ -506,6 +506,9 @@ class Chicago:
         return phrase[0].upper() + phrase[1:] if bib else phrase
 
     def _series(self, e: Entry) -> Rich:
+        """ "Studies in Anarchism 14"; a number with no series name is "no. 14" (CMOS 14.123)."""
+        if not e.has("series") and e.has("number"):
+            return Rich.of(self._issue_number(e))
         return join(" ", e.rich("series"), e.rich("number"))
 
     def _edition(self, e: Entry) -> str:
@@ -599,9 +602,14 @@ class Chicago:
         return e.rich("publisher")
 
     def part_kind(self, e: Entry, c: Ctx) -> Rich:
-        """A medium or genre the Manual names after the title ("video", "PDF")."""
+        """A medium or genre the Manual names after the title ("video", "PDF"), with a running
+        time when ``pagetotal`` (or ``duration``) holds one: "video, 2:00" (CMOS 17 §14.267)."""
         kind = e.get("type")
-        return Rich.of(bibstring(kind)) if kind and kind.lower() != "blog" else Rich()
+        kind = bibstring(kind) if kind and kind.lower() != "blog" else ""
+        duration = e.get("duration") or e.get("pagetotal")
+        if not re.fullmatch(r"\d+(?::\d\d){1,2}", duration):
+            duration = ""
+        return join(", ", kind, duration)
 
     # books (also collections, manuals: editors or organisation lead)
 
