@@ -13,7 +13,7 @@ export NO_MKDOCS_2_WARNING := 1
 help:
 	@echo "make serve   build and serve the site on http://127.0.0.1:8000 with live reload"
 	@echo "make test    run the test suite (lint, unit, site and browser tests)"
-	@echo "make build   check the sources, then write the static site to site/"
+	@echo "make build   check the sources, then write the static site to site/ (strict)"
 	@echo "make check   check lessons, glossary and bibliography; file:line errors"
 	@echo "make lock    re-resolve requirements.lock after editing pyproject.toml"
 	@echo "make bench   run the benchmarks (not part of make test) and update docs/performance.md"
@@ -26,26 +26,24 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# The preview is lenient: it shows warnings and keeps serving while you fix them. `make build`,
+# `make test` and `make check` are strict: any warning stops them, as it stops a published build.
 serve: install
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/mkdocs serve --no-strict --dev-addr 127.0.0.1:8000 --livereload
 
-# Build into a scratch folder and swap it in only when the whole build succeeded, so a failed
-# build never leaves a half-written site behind.
+# `curriculum build` (hooks/build.py) builds into a scratch folder beside site/ under a lock and
+# swaps it in by rename only when the whole build succeeded: site/ is always a complete site.
 build: $(INSTALL)
-	@rm -rf site.partial
-	$(BIN)/mkdocs build --strict --site-dir site.partial || { rm -rf site.partial; exit 1; }
-	@rm -rf site && mv site.partial site
-	@echo "Site written to site/"
+	$(BIN)/curriculum build --site-dir site
 
 check: install
-	$(BIN)/curriculum check
+	$(BIN)/curriculum check --strict
 
 # The site (with its packets) is built once; the site and browser tests share that build.
 test: install
 	$(BIN)/ruff check hooks tests tools bench
 	$(BIN)/ruff format --check hooks tests tools bench
-	@rm -rf .cache/test-site
-	$(BIN)/mkdocs build --strict --quiet --site-dir .cache/test-site
+	$(BIN)/curriculum build --site-dir .cache/test-site
 	SITE_DIR=$(CURDIR)/.cache/test-site $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: install
@@ -77,4 +75,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf site site.partial .cache .pytest_cache
+	rm -rf site .site.* .cache .pytest_cache

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from hooks.cachefile import write_atomically
+from hooks.cachefile import cache_not_written, write_atomically
 from hooks.latexmath import decode_math
+from hooks.safety import safe_url
 
 log = logging.getLogger("mkdocs.plugins.hooks.bibliography")
 
@@ -143,7 +144,7 @@ class Rich:
                 text = f'<span style="font-variant: small-caps">{text}</span>'
             if run.em:
                 text = f"<em>{text}</em>"
-            if run.href:
+            if run.href and safe_url(run.href):  # a `javascript:` url prints as text
                 text = f'<a href="{_escape(run.href, quote=True)}">{text}</a>'
             out.append(text)
         return "".join(out)
@@ -624,7 +625,7 @@ def _write_cache(cache_file: Path, records: list[Record]) -> None:
         payload = {"format": CACHE_FORMAT, "entries": records}
         write_atomically(cache_file, json.dumps(payload, ensure_ascii=False))
     except OSError as exc:  # a read-only checkout still builds, only slower
-        log.warning("could not write bibliography cache %s: %s", cache_file, exc)
+        cache_not_written(cache_file, exc)
 
 
 _BRACES = re.compile(r"[{}@]")
@@ -639,7 +640,9 @@ def _parse(text: str, path: str) -> list[Record]:
     from pybtex.database.input.bibtex import Parser
     from pybtex.scanner import PybtexError, PybtexSyntaxError
 
-    headers = _check_structure(text, path, _LineIndex(text))
+    line_at = _LineIndex(text)
+    headers = _check_structure(text, path, line_at)
+    _bound_expansion(text, path, line_at)
     lines_of: dict[str, list[int]] = {}
     for key, line in headers:
         lines_of.setdefault(key.casefold(), []).append(line)
@@ -772,6 +775,78 @@ def _check_structure(text: str, path: str, line_at: _LineIndex) -> list[tuple[st
             raise BibliographyError(path, line, _unclosed(kind, key))
         pos = end
     return headers
+
+
+MAX_EXPANSION = 100_000
+"""Characters an ``@string`` macro or a field may expand to. Real ones are a few hundred; ten
+levels of tenfold ``#`` concatenation make 10^10 and took pybtex minutes and gigabytes."""
+_FIELD_START = re.compile(r"\s*,\s*([^\s,={}()\"#%']+)\s*=")
+_VALUE_TOKEN = re.compile(r'\s*(?:([{"])|([^\s"#%\'(),={}]+)|(#)|([,})]))')
+
+
+def _bound_expansion(text: str, path: str, line_at: _LineIndex) -> None:
+    """Measure what every ``@string`` and field expands to, before pybtex expands it, and
+    refuse one longer than :data:`MAX_EXPANSION`, naming its line. Runs after
+    :func:`_check_structure`, so braces are balanced; anything unexpected ends the entry."""
+    sizes: dict[str, int] = {}
+    for header in _HEADER.finditer(text):
+        kind, key, equals = header.group(1).lower(), header.group(3), header.group(4)
+        if kind in {"comment", "preamble"}:
+            continue
+        pos = header.end()
+        if kind == "string":
+            if equals:
+                size, _ = _value_size(text, pos, sizes)
+                _refuse_if_huge(size, f"@string '{key}'", path, line_at(header.start()))
+                sizes[key.casefold()] = size
+            continue
+        while (field := _FIELD_START.match(text, pos)) is not None:
+            size, pos = _value_size(text, field.end(), sizes)
+            where = f"field '{field.group(1)}' of '{key}'"
+            _refuse_if_huge(size, where, path, line_at(field.start(1)))
+
+
+def _value_size(text: str, pos: int, sizes: dict[str, int]) -> tuple[int, int]:
+    """The expanded length of the value at ``pos`` (parts joined by ``#``), and its end."""
+    total = 0
+    while (token := _VALUE_TOKEN.match(text, pos)) is not None:
+        opener, name, _join, closer = token.groups()
+        if closer:
+            return total, token.start(4)
+        pos = token.end()
+        if opener:
+            end = _delimited_end(text, pos, opener)
+            total += end - pos
+            pos = end + 1
+        elif name:
+            total += sizes.get(name.casefold(), len(name))
+    return total, pos
+
+
+def _delimited_end(text: str, pos: int, opener: str) -> int:
+    """Where the ``{...}`` or ``"..."`` value starting at ``pos`` closes (braces nest)."""
+    depth = 0
+    for index in range(pos, len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0 and opener == "{":
+                return index
+            depth -= 1
+        elif char == '"' and opener == '"' and depth == 0:
+            return index
+    return len(text)
+
+
+def _refuse_if_huge(size: int, what: str, path: str, line: int) -> None:
+    if size > MAX_EXPANSION:
+        raise BibliographyError(
+            path,
+            line,
+            f"{what} expands to {size:,} characters, over the limit of {MAX_EXPANSION:,} "
+            "(macros joined with # that repeat each other)",
+        )
 
 
 def _starts_entry(text: str, i: int) -> bool:

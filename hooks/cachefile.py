@@ -3,9 +3,13 @@ interrupted build or two builds at once never leave half a file for the next bui
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
+
+log = logging.getLogger("mkdocs.plugins.curriculum")
+_told: list[Path] = []
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:
@@ -23,3 +27,18 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def cache_not_written(path: Path, error: OSError) -> None:
+    """Say, once per process and as information, that the caches cannot be written (a
+    read-only checkout, a full disk): the build goes on without them and prints the same
+    site, only more slowly, so this is no warning (a strict build stops on warnings)."""
+    if _told:
+        log.debug("cache not written: %s: %s", path, error)
+        return
+    _told.append(path)
+    log.info(
+        "caches: cannot write %s (%s); building without the caches in it (slower, same output)",
+        path.parent,
+        error.strerror or error,
+    )

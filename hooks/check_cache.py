@@ -22,9 +22,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from hooks.cachefile import write_atomically
+from hooks.cachefile import cache_not_written, write_atomically
 from hooks.checks import Report, check_project
-from hooks.loader import Problem
+from hooks.loader import Problem, UnreadableSource, read_source_bytes
 
 log = logging.getLogger("mkdocs.plugins.curriculum")
 CACHE_FORMAT = 2
@@ -54,8 +54,8 @@ def checked(root: Path, settings: Mapping[str, Any], cache_dir: Path) -> Report:
 
 def inputs_digest(root: Path, settings: Mapping[str, Any]) -> str:
     """A digest of every input of the checks: the text of the sources (lessons, course,
-    glossary, bibliography, Markdown pages), the names of every file under ``docs/`` (links
-    may point at them), the check settings and the checks' code."""
+    glossary, bibliography, Markdown pages, stylesheets and fonts), the names of every file
+    under ``docs/`` (links may point at them), the check settings and the checks' code."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
     bibliography = root / settings.get("bibliography", "bibliography.bib")
@@ -69,12 +69,15 @@ def inputs_digest(root: Path, settings: Mapping[str, Any]) -> str:
     docs = root / "docs"
     for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
         digest.update(b"\0name\0" + path.relative_to(root).as_posix().encode())
-        if path.suffix == ".md":
+        if path.suffix in {".md", ".css", ".woff2"}:  # pages, stylesheets, the fonts' glyphs
             sources.append(path)
     for path in sources:
         if path.is_file():
             digest.update(b"\0file\0" + str(path).encode() + b"\0")
-            digest.update(path.read_bytes())
+            try:  # no further than the checks read: they report what is too large
+                digest.update(read_source_bytes(path))
+            except (OSError, UnreadableSource):
+                digest.update(b"\0unreadable\0")
     return digest.hexdigest()
 
 
@@ -109,4 +112,4 @@ def _store(cache_file: Path, report: Report) -> None:
             old.unlink(missing_ok=True)  # one report per project: the newest
         write_atomically(cache_file, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as error:
-        log.warning("could not write the checks cache %s: %s", cache_file, error)
+        cache_not_written(cache_file, error)

@@ -1,7 +1,8 @@
-"""The ``curriculum`` command: ``check``, ``new-lesson`` and ``packet``.
+"""The ``curriculum`` command: ``check``, ``new-lesson``, ``build`` and ``packet``.
 
     curriculum check                   # every source file; exit 1 if there is any error
     curriculum new-lesson --id ID --title TITLE
+    curriculum build [--site-dir DIR]  # the strict site build (provided by hooks.build)
     curriculum packet ...              # printable packets (provided by hooks.packets)
 
 It never shows a Python traceback: bad input is reported as ``file:line:column`` problems,
@@ -23,6 +24,7 @@ from typing import TextIO
 ISSUES = "https://github.com/survival-of-the-organized/curriculum/issues"
 
 EXTERNAL_COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("hooks.build", "check the sources and build the site into site/ (strict)"),
     "packet": ("hooks.packets", "build printable study-group packets (PDF)"),
 }
 """Subcommands provided by other modules: name -> (module, help). The module's
@@ -197,7 +199,8 @@ def check(
         return 1
     if report.warnings:
         print(
-            "No errors. Warnings do not stop the site from building, but please look at them.",
+            "No errors, but warnings stop `make build` and `make test` (a published build is "
+            "strict); `make serve` only shows them. Please fix them.",
             file=out,
         )
         return 1 if strict else 0

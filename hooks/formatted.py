@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from hooks.bibliography import Bibliography
-from hooks.cachefile import write_atomically
+from hooks.cachefile import cache_not_written, write_atomically
 
 log = logging.getLogger("mkdocs.plugins.curriculum")
 CACHE_FORMAT = 1
@@ -26,6 +26,7 @@ _FORMATTER = (
     "bibliography.py",
     "latexmath.py",
     "formatted.py",
+    "safety.py",
     *sorted(f"chicago/{p.name}" for p in (Path(__file__).parent / "chicago").glob("*.py")),
 )
 
@@ -71,7 +72,7 @@ class Formatted:
             write_atomically(self.file, json.dumps(self.values, ensure_ascii=False))
             self.added = 0
         except OSError as error:
-            log.warning("could not write the citation cache %s: %s", self.file, error)
+            cache_not_written(self.file, error)
 
     @classmethod
     def save_all(cls) -> None:

@@ -18,29 +18,38 @@ import xml.etree.ElementTree as etree
 from functools import cache
 from pathlib import Path
 
-import yaml
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import ETX, STX, AtomicString
+
+from hooks.loader import Problem, SourceError, display_path, load_glossary
 
 UNMARKED_INSIDE = {"a", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 @cache
-def _load(path: str, mtime: float) -> dict[str, str]:
-    """Map every form of every term (as written, and capitalised) to its definition."""
-    del mtime  # part of the cache key only, so an edited glossary is re-read
+def _load(path: str, mtime_ns: int) -> dict[str, str]:
+    """Map every form of every term (as written, and capitalised) to its definition. The
+    glossary is read and validated by the same loader as ``make check`` (:mod:`hooks.loader`),
+    so a bad file is a ``file:line`` :class:`~hooks.loader.SourceError`, never a traceback."""
+    del mtime_ns  # part of the cache key only, so an edited glossary is re-read
     forms: dict[str, str] = {}
-    for item in yaml.safe_load(Path(path).read_text(encoding="utf-8-sig")) or []:
-        definition = " ".join(str(item["definition"]).split())
-        for form in [item["term"], *item.get("aliases", [])]:
+    for term in load_glossary(Path(path), Path.cwd()).values():
+        definition = " ".join(term.definition.split())
+        for form in term.forms():
             forms.setdefault(form, definition)
             forms.setdefault(form[:1].upper() + form[1:], definition)
     return forms
 
 
 def glossary_forms(path: Path) -> dict[str, str]:
-    return _load(str(path), path.stat().st_mtime)
+    """The forms of ``path``'s terms. Raises :class:`~hooks.loader.SourceError`."""
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError as error:
+        shown = display_path(path, Path.cwd())
+        raise SourceError([Problem(shown, 1, f"cannot read file: {error.strerror}")]) from None
+    return _load(str(path), mtime_ns)
 
 
 class GlossaryExtension(Extension):
@@ -49,27 +58,43 @@ class GlossaryExtension(Extension):
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:
-        forms = glossary_forms(Path(self.getConfig("glossary")))
         # After the page's own abbreviations (abbr, 7): their words are marked already.
-        md.treeprocessors.register(GlossaryTerms(md, forms), "glossary", 6)
+        md.treeprocessors.register(
+            GlossaryTerms(md, Path(self.getConfig("glossary"))), "glossary", 6
+        )
 
 
 @cache
 def _pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
-    """Any form as a whole word, longest first (as ``abbr`` matches)."""
+    """Any form as a whole word, longest first (as ``abbr`` matches). "Whole" means no letter
+    or digit right before or after it, not ``\b``: a term that ends in punctuation (``C++``,
+    ``.*``) has no word boundary after it."""
     alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b")
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+PLACEHOLDER = re.compile(f"{re.escape(STX)}[^{re.escape(ETX)}]*{re.escape(ETX)}")
+"""Python-Markdown's placeholders for stashed HTML and inline elements (``\x02wzxhzdk:4\x03``):
+a term inside one (such as a term spelled ``wzxhzdk``) must stay unmarked, or the page loses
+what the placeholder stands for."""
 
 
 class GlossaryTerms(Treeprocessor):
     """Wrap the first occurrence of each term in running text in ``<abbr>``, in reading order."""
 
-    def __init__(self, md: Markdown, forms: dict[str, str]) -> None:
+    def __init__(self, md: Markdown, glossary: Path) -> None:
         super().__init__(md)
-        self.forms = forms
-        self.pattern = _pattern(tuple(forms)) if forms else None
+        self.glossary = glossary
+        self.forms: dict[str, str] = {}
+        self.pattern: re.Pattern[str] | None = None
 
     def run(self, root: etree.Element) -> None:
+        # Read on first use, not when the extension is loaded: MkDocs loads extensions while
+        # it validates mkdocs.yml, before the build's checks report a bad glossary by line
+        # (and before hooks/site.py has made the path absolute for `mkdocs -f elsewhere`).
+        forms = glossary_forms(self.glossary)
+        if forms is not self.forms:  # the same (cached) mapping on every page of a build
+            self.forms, self.pattern = forms, _pattern(tuple(forms)) if forms else None
         if self.pattern is not None:
             self._walk(root, set(), unmarked=False)
 
@@ -96,9 +121,12 @@ class GlossaryTerms(Treeprocessor):
         assert self.pattern is not None
         marks: list[etree.Element] = []
         head, last = text, 0
+        stashed = [match.span() for match in PLACEHOLDER.finditer(text)]
         for match in self.pattern.finditer(text):
             word = match.group(0)
-            if word.casefold() in seen:
+            if word.casefold() in seen or any(
+                start < match.end() and match.start() < end for start, end in stashed
+            ):
                 continue
             seen.add(word.casefold())
             if marks:

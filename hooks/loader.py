@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,9 @@ from pydantic import BaseModel, ValidationError
 from hooks.model import Course, Curriculum, GlossaryTerm, Lesson, LessonMeta
 
 FENCE = "---"
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
+"""The largest source file read (the whole real curriculum is under 1 MB): a link to
+``/dev/zero`` or a runaway generated file stops with its name instead of filling memory."""
 FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -57,9 +62,12 @@ def read_text(path: Path, root: Path) -> str:
     """Read a UTF-8 source file, turning encoding trouble into a located problem."""
     shown = display_path(path, root)
     try:
-        raw = path.read_bytes()
+        raw = read_source_bytes(path)
     except OSError as error:
         raise SourceError([Problem(shown, 1, f"cannot read file: {error.strerror}")]) from None
+    except UnreadableSource as error:
+        hint = "Remove it, or replace it with the text file it stands for."
+        raise SourceError([Problem(shown, 1, str(error), "E003", hint)]) from None
     if b"\x00" in raw:
         raise SourceError([Problem(shown, 1, "this is a binary file, not text", "E003")])
     try:
@@ -78,6 +86,29 @@ def read_text(path: Path, root: Path) -> str:
             ]
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class UnreadableSource(Exception):
+    """A source that is not a regular file, or is larger than :data:`MAX_SOURCE_BYTES`."""
+
+
+def read_source_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. A FIFO would block the read
+    forever and a device (a link to ``/dev/zero``) never ends, so the file is opened without
+    blocking, must be a regular file, and is read no further than ``limit``. Raises OSError
+    or :class:`UnreadableSource`."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise UnreadableSource(
+                "this is not a regular file (a pipe, device or socket); only text files are read"
+            )
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableSource(
+            f"this file is larger than {limit // (1024 * 1024)} MB; sources are small text files"
+        )
+    return data
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -326,7 +357,18 @@ def track_problems(
 ) -> Iterator[Problem]:
     """Tracks must name existing lessons, each once, after their prerequisites."""
     _, node = parse_yaml(read_text(path, path.parent), shown)
+    first_of: dict[str, int] = {}  # track id -> its first line
     for track_index, track in enumerate(course.tracks):
+        line = node_line(node, ("tracks", track_index, "id"), 1)
+        if track.id in first_of:  # the second would silently replace the first on the site
+            yield Problem(
+                shown,
+                line,
+                f"track id '{track.id}' is already used by the track on line {first_of[track.id]}",
+                "E004",
+                "Every track needs its own id: change the 'id:' of one of them.",
+            )
+        first_of.setdefault(track.id, line)
         for position, lesson_id in enumerate(track.lessons):
             line = node_line(node, ("tracks", track_index, "lessons", position), 1)
             if lesson_id in unreadable:

@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from hooks.safety import escape_meta
 from hooks.search import index_site, index_site_soon
 from hooks.site import SiteBuild
 
@@ -44,6 +45,11 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     return _build.remember_compiled_templates(env)
 
 
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    escape_meta(page.meta)  # Material prints the title, description and tags unescaped
+    return markdown
+
+
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
 ) -> dict[str, Any]:
@@ -59,3 +65,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         index_site(Path(config.site_dir))
     if _build is not None:
         _build.finish()
+
+
+def on_build_error(error: Exception) -> None:
+    if _build is not None:
+        _build.discard_scratch()

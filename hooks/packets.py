@@ -70,6 +70,7 @@ from hooks.pdfcheck import (
     find_leaks,
     placement,
 )
+from hooks.safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.hooks.packets")
 
@@ -319,13 +320,13 @@ class MarkdownConverter:
     def entry(self, key: str) -> str:
         """A bibliography entry (Chicago) as HTML."""
         if self._entry is not None:
-            return self._entry(key)
+            return clean_html(self._entry(key))
         return f'<span class="bib-key">{html.escape(key)}</span>'
 
     def sources(self, keys: Sequence[str]) -> str:
         """A ``<ul class="sources">`` of the bibliography entries of ``keys``, alphabetised."""
         if self._sources is not None:
-            return self._sources(list(keys))
+            return clean_html(self._sources(list(keys)))
         entries = sorted((self.entry(key) for key in dict.fromkeys(keys)), key=_sort_text)
         items = "".join(f"<li>{entry}</li>" for entry in entries)
         return f'<ul class="sources">{items}</ul>' if items else ""
@@ -345,6 +346,7 @@ BASE_EXTENSIONS = [
     "tables",
     "pymdownx.superfences",
     "smarty",
+    "hooks.safety",  # last: no script, handler or unsafe link reaches a packet
 ]
 EXTENSION_CONFIGS: dict[str, Any] = {}
 CITATION = re.compile(r"\[(?=[^\]]*@)([^\[\]]+)\]")
@@ -1184,6 +1186,13 @@ def compress_streams_once(_document: Any, pdf: Any) -> None:
             obj.compress = False
 
 
+SUBSETTING_FALLBACK = "Using fontTools instead of HarfBuzz-Subset"
+"""WeasyPrint's warning, once per font of every packet, on a machine without the
+HarfBuzz-Subset library (Debian's libharfbuzz-subset0). fontTools subsets the same fonts, more
+slowly: the PDF is right, so this is no content problem and no build warning (under --strict
+the 196 of them stopped the build); :func:`build_all` says it once, as information."""
+
+
 @contextlib.contextmanager
 def captured_warnings() -> Any:
     """Collect WeasyPrint's warnings (a missing glyph prints as a box on paper) for the report,
@@ -1192,7 +1201,10 @@ def captured_warnings() -> Any:
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            messages.append(record.getMessage())
+            if str(record.msg).startswith(SUBSETTING_FALLBACK):
+                messages.append(SUBSETTING_FALLBACK)  # told once per build, not per font
+            else:
+                messages.append(record.getMessage())
 
     logger = logging.getLogger("weasyprint")
     handler, propagate = Collect(logging.WARNING), logger.propagate
@@ -1261,14 +1273,23 @@ def toolchain_digest(root: Path) -> str:
             "booklet.py",
             "pdfcheck.py",
             "citations.py",
-            "chicago.py",
             "bibliography.py",
+            "latexmath.py",
+            "safety.py",
         )
-    ]
+    ] + sorted((HERE / "chicago").glob("*.py"))  # the Chicago package, every module
     files = [p for p in code if p.exists()] + sorted(TEMPLATES.glob("*"))
     fonts = sorted(p for p in (root / FONTS).rglob("*") if p.is_file())
     versions = []
-    for package in ("weasyprint", "pydyf", "pypdf", "markdown", "pymdown-extensions", "pybtex"):
+    for package in (
+        "weasyprint",
+        "pydyf",
+        "pypdf",
+        "markdown",
+        "pymdown-extensions",
+        "pybtex",
+        "nh3",
+    ):
         try:
             versions.append(f"{package}={metadata.version(package)}")
         except metadata.PackageNotFoundError:
@@ -1430,7 +1451,7 @@ def build_all(
 
     links: dict[str, list[PacketLink]] = {}
     files: dict[str, Path] = {}
-    notes, total_pages = NotePlacement(), 0
+    notes, total_pages, fallback = NotePlacement(), 0, False
     for spec in specs:
         record = json.loads(cache_of[spec].with_suffix(".json").read_text())
         links.setdefault(spec.key, []).append(
@@ -1439,6 +1460,9 @@ def build_all(
         notes = notes.merge(NotePlacement(**record["notes"]))
         total_pages += record["pages"]
         for message in record.get("warnings", []):
+            if message.startswith(SUBSETTING_FALLBACK):
+                fallback = True
+                continue
             log.warning("%s: %s: %s", error_file(curriculum, spec), spec.filename, message)
     for spec in specs:  # every render succeeded: publish
         files[spec.filename] = out_dir / spec.filename
@@ -1454,6 +1478,11 @@ def build_all(
         total_pages,
     )
     log.info("packets: %s", result.summary())
+    if fallback:
+        log.info(
+            "packets: fonts subset with fontTools (HarfBuzz-Subset is not installed; "
+            "`apt-get install libharfbuzz-subset0` makes renders faster, the PDFs are the same)"
+        )
     if notes.total and notes.next_page / notes.total > 0.05:
         log.info(
             "packets: %d of %d notes fall on the page after their call",
@@ -1512,13 +1541,23 @@ def _expected_cost(curriculum: Curriculum, spec: PacketSpec) -> tuple[int, bool,
     return len(spec.lessons), spec.style == "large-print", spec.edition == "facilitator", text
 
 
+STALE_PARTIAL = 3600
+"""Seconds after which a ``.*.part`` temporary in the cache belongs to a killed build (a
+running build renames its own within the render of one packet)."""
+
+
 def _prune(cache_dir: Path, keep: set[str], stems: set[str]) -> None:
-    """Delete cached renders of these packets made from older inputs."""
+    """Delete cached renders of these packets made from older inputs, and the half-written
+    temporaries that killed builds left (never read, but they pile up)."""
     for path in cache_dir.glob("*.pdf"):
         stem = path.name.split(".", 1)[0]
         if stem in stems and path.name not in keep:
             path.unlink(missing_ok=True)
             path.with_suffix(".json").unlink(missing_ok=True)
+    for path in cache_dir.rglob(".*.part"):
+        with contextlib.suppress(OSError):
+            if time.time() - path.stat().st_mtime > STALE_PARTIAL:
+                path.unlink()
 
 
 def build_packets(

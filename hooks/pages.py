@@ -176,9 +176,10 @@ class PageBuilder:
                     "total_minutes": sum(lesson.meta.duration for lesson in lessons),
                 }
             )
-        first = course.tracks[0].lessons[0]
+        lessons = self.curriculum.ordered_lessons()  # none while every lesson is a draft
+        first = course.tracks[0].lessons[0] if course.tracks else lessons[0].id if lessons else ""
         return self.env.get_template("home.md.j2").render(
-            course=course, tracks=tracks, first_lesson_href=f"lessons/{first}.md"
+            course=course, tracks=tracks, first_lesson_href=f"lessons/{first}.md" if first else ""
         )
 
     def tags(self) -> str:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from hooks.diskspace import DiskFull, nearly_full
+
 log = logging.getLogger("mkdocs.plugins.curriculum")
 
 BUNDLE = "pagefind"  # <site>/pagefind/: the index and the search UI
@@ -67,6 +69,9 @@ def index_site(site_dir: Path) -> SearchIndex:
     except OSError as error:  # e.g. the site folder vanished under `mkdocs serve`
         raise SearchIndexError(f"search index: could not run Pagefind: {error}") from None
     output = f"{run.stdout}\n{run.stderr}"
+    if (run.returncode != 0 or indexed_pages(site_dir) == 0) and nearly_full(site_dir):
+        # Pagefind says "Finished" and writes no index when the disk fills up under it.
+        raise SearchIndexError(f"search index: {DiskFull(site_dir / BUNDLE)}")
     if run.returncode != 0:
         missing = any(sign in output for sign in MISSING)
         raise SearchIndexError(

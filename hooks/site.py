@@ -10,16 +10,20 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from hooks.cachefile import cache_not_written, write_atomically
 from hooks.check_cache import checked
 from hooks.checks import format_problem
 from hooks.formatted import Formatted
@@ -45,12 +49,14 @@ class SiteBuild:
     repository: str
     pages: PageBuilder
     serving: bool = False
+    scratch: list[Path] = field(default_factory=list)  # folders to delete after the build
 
     @classmethod
     def start(cls, config: MkDocsConfig, *, serving: bool = False) -> SiteBuild:
         """Check the sources and set up the build. ``serving`` (``mkdocs serve``): a preview
         shows draft lessons and skips packets; a published build leaves drafts out."""
         root = Path(config.config_file_path).resolve().parent
+        resolve_extension_paths(config, root)
         settings = citation_settings(config)
         report = checked(root, settings, root / CHECKS_CACHE)
         for warning in report.warnings:
@@ -62,6 +68,8 @@ class SiteBuild:
             )
         assert report.curriculum is not None and report.bibliography is not None
         curriculum = report.curriculum if serving else report.curriculum.published()
+        if not curriculum.lessons:
+            log.info("no lesson is published yet (all are drafts): the site has no sessions")
         references = References(report.bibliography, settings.get("edition", "chicago-17"))
         config.nav = navigation(curriculum, config.nav)
         pages = PageBuilder(
@@ -112,6 +120,12 @@ class SiteBuild:
 
         cache = self.root / PACKET_CACHE
         try:
+            write_atomically(cache / ".writable", b"")
+        except OSError as error:  # a read-only checkout: render every packet afresh, aside
+            cache_not_written(cache / ".writable", error)
+            cache = Path(tempfile.mkdtemp(prefix="curriculum-packets-"))
+            self.scratch.append(cache)
+        try:
             result = build_all(
                 self.curriculum, self.root, cache / "published", cache, workers=os.cpu_count() or 2
             )
@@ -133,8 +147,16 @@ class SiteBuild:
         return env
 
     def finish(self) -> None:
-        """After a successful build: keep this build's formatted citations for the next."""
+        """After a successful build: keep this build's formatted citations for the next, and
+        delete the packets rendered aside (MkDocs has copied them into the site)."""
         Formatted.save_all()
+        self.discard_scratch()
+
+    def discard_scratch(self) -> None:
+        """Delete the folders this build rendered aside (after it, or when it failed)."""
+        for folder in self.scratch:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.scratch.clear()
 
     def edit_url(self, page: Page) -> str | None:
         """Point 'edit this page' at the file a contributor really edits."""
@@ -158,20 +180,21 @@ class SiteBuild:
 
 
 def navigation(curriculum: Curriculum, configured: Any) -> list[Any]:
-    """Build the navigation from course.yml, keeping hand-written entries that follow."""
-    full = max(curriculum.course.tracks, key=lambda track: len(track.lessons))
-    lessons = [
-        {lesson.meta.title: f"lessons/{lesson.id}.md"} for lesson in curriculum.track_lessons(full)
-    ]
+    """Build the navigation from course.yml, keeping hand-written entries that follow.
+    Titles are escaped: the theme prints navigation titles as HTML."""
+    tracks = curriculum.course.tracks
+    full = max(tracks, key=lambda track: len(track.lessons)) if tracks else None
+    in_full = curriculum.track_lessons(full) if full else []
+    lessons = [{escape(lesson.meta.title): f"lessons/{lesson.id}.md"} for lesson in in_full]
     extra = [
-        {lesson.meta.title: f"lessons/{lesson.id}.md"}
+        {escape(lesson.meta.title): f"lessons/{lesson.id}.md"}
         for lesson in curriculum.ordered_lessons()
-        if lesson.id not in full.lessons
+        if full is None or lesson.id not in full.lessons
     ]
-    tracks = [{track.title: f"tracks/{track.id}.md"} for track in curriculum.course.tracks]
+    track_pages = [{escape(track.title): f"tracks/{track.id}.md"} for track in tracks]
     return [
         {"Home": "index.md"},
-        {"Tracks": tracks},
+        {"Tracks": track_pages},
         {"Sessions": grouped(lessons + extra)},
         {"Glossary": "glossary.md"},
         {"Bibliography": "bibliography.md"},
@@ -200,6 +223,29 @@ def grouped(sessions: list[dict[str, str]]) -> list[dict[str, Any]]:
         }
         for start in range(0, len(sessions), size)
     ]
+
+
+EXTENSION_PATHS: dict[str, dict[str, str]] = {
+    "hooks.citations": {"bibliography": "bibliography.bib", "cache_dir": ".cache/bibliography"},
+    "hooks.glossary": {"glossary": "curriculum/glossary.yml"},
+}
+"""The options of the project's Markdown extensions that name a file or folder, with their
+defaults (as in the extensions)."""
+
+
+def resolve_extension_paths(config: MkDocsConfig, root: Path) -> None:
+    """Make the extensions' paths absolute against ``root``, the folder of ``mkdocs.yml``, as
+    MkDocs does for ``docs_dir``: Python-Markdown would read them against the current folder,
+    so ``mkdocs build -f elsewhere/mkdocs.yml`` would not find the glossary. Runs before any
+    page is converted (each page gets a new Markdown instance from ``mdx_configs``)."""
+    for extension, defaults in EXTENSION_PATHS.items():
+        if extension not in config.markdown_extensions:
+            continue
+        options = config.mdx_configs.setdefault(extension, {})
+        for name, default in defaults.items():
+            value = options.get(name, default)
+            if value:  # '' turns a cache off
+                options[name] = str(root / value)
 
 
 def citation_settings(config: MkDocsConfig) -> dict[str, Any]:

@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built site, packets included: ``SITE_DIR`` when `make test` built it already, else
-    one strict build per test run. Under pytest-xdist the first worker that needs it builds it
-    and the others wait on a lock and reuse that build (cold packets take minutes)."""
+    one `curriculum build` (what `make build` runs) per test run. Under pytest-xdist the first
+    worker that needs it builds it and the others wait on a lock and reuse that build (cold
+    packets take minutes)."""
     if os.environ.get("SITE_DIR"):
         site = Path(os.environ["SITE_DIR"]).resolve()
         assert (site / "index.html").is_file(), f"SITE_DIR={site} holds no built site"
@@ -31,7 +32,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (site / "index.html").is_file():
             result = subprocess.run(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                [sys.executable, "-m", "hooks.cli", "build", "--site-dir", str(site)],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,

@@ -49,6 +49,31 @@ def test_string_macros_and_concatenation() -> None:
     assert entry.get("title") == "PM Press Books"
 
 
+def string_bomb(levels: int, field: bool = False) -> str:
+    """``@string`` macros that each join ten copies of the one before (10**(levels + 1)
+    characters at the last level), optionally used by a field."""
+    lines = ['@string{a0 = "xxxxxxxxxx"}']
+    lines += [f"@string{{a{n} = {' # '.join([f'a{n - 1}'] * 10)}}}" for n in range(1, levels)]
+    if field:
+        lines.append(f"@book{{k, title = {' # '.join([f'a{levels - 1}'] * 10)}, year = 2020}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_string_macro_bomb_is_refused_at_its_line_before_it_is_expanded() -> None:
+    with pytest.raises(BibliographyError) as caught:
+        Bibliography.from_text(string_bomb(7), "bomb.bib")
+    assert caught.value.line == 6  # a5: the first macro over the limit
+    assert "@string 'a5' expands to 1,000,000 characters" in caught.value.message
+
+
+def test_a_field_that_joins_macros_past_the_limit_is_refused_at_its_line() -> None:
+    with pytest.raises(BibliographyError) as caught:
+        Bibliography.from_text(string_bomb(5, field=True), "bomb.bib")
+    assert caught.value.line == 6
+    assert "field 'title' of 'k' expands to 1,000,000 characters" in caught.value.message
+    assert one(string_bomb(4, field=True)).get("title") == "x" * 100_000  # at the limit: fine
+
+
 def test_month_macros_become_dates() -> None:
     entry = one("@article{k, title={T}, journal={J}, year={2016}, month=apr}")
     assert entry.date() == Date(2016, 4)

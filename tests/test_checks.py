@@ -44,6 +44,7 @@ EXPECTED: dict[str, list[str]] = {
     "e003-not-utf8": [f"{LESSON}:21:1: E003"],
     "e003-empty-course": ["curriculum/course.yml:1:1: E003"],
     "e004-duplicate-id": [f"{LESSON}:2:1: E004"],
+    "e004-duplicate-track-id": ["curriculum/course.yml:9:1: E004"],
     "w005-file-name": ["curriculum/lessons/second.md:2:1: W005"],
     "e010-unknown-track-lesson": ["curriculum/course.yml:8:1: E010"],
     "e010-unknown-prerequisite": [f"{LESSON}:40:17: E010"],
@@ -79,6 +80,9 @@ EXPECTED: dict[str, list[str]] = {
     "e070-script-in-bib-title": ["bibliography.bib:14:26: E070"],
     "e070-event-handler-in-glossary": ["curriculum/glossary.yml:8:21: E070"],
     "e070-javascript-link-in-course": ["curriculum/course.yml:2:44: E070"],
+    "e071-remote-image": [f"{LESSON}:44:33: E071"],
+    "e072-bidi-override": [f"{LESSON}:3:29: E072", f"{LESSON}:3:34: E072"],
+    "e073-missing-glyph": [f"{LESSON}:46:8: E073", f"{LESSON}:46:9: E073"],
     "w080-todo-in-published-lesson": [f"{LESSON}:39:65: W080"],
     # Links, images and headings.
     "a101-missing-page": ["docs/guide.md:8:32: A101"],
@@ -240,6 +244,56 @@ def test_settings_choose_the_bibliography(tmp_path: Path) -> None:
     assert check_project(project, {"bibliography": "refs.bib", "cache_dir": None}).problems == []
     missing = check_project(project)
     assert "bibliography.bib:1:1: E003" in located(missing.problems)
+
+
+def test_a_string_macro_bomb_is_one_located_error(tmp_path: Path) -> None:
+    """Ten levels of tenfold ``#`` joins took pybtex minutes and gigabytes, then gave an empty
+    reason at 1:1; seven levels (10 MB) show the same bound without risking the machine."""
+    project = make_project(tmp_path)
+    macros = ['@string{a0 = "xxxxxxxxxx"}']
+    macros += [f"@string{{a{n} = {' # '.join([f'a{n - 1}'] * 10)}}}" for n in range(1, 7)]
+    bib = project / "bibliography.bib"
+    bib.write_text("\n".join(macros) + "\n" + bib.read_text())
+    problems = check_project(project, {"cache_dir": None}).problems
+    bombs = [p for p in problems if p.code == "E060"]
+    assert located(bombs) == ["bibliography.bib:6:1: E060"]
+    assert "@string 'a5' expands to 1,000,000 characters" in bombs[0].message
+
+
+ALIAS_BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9 if previous else ['lol'] * 9)}]\n"
+    for previous, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
+)
+"""Nine levels of nine-fold YAML aliases (387,420,489 values once expanded)."""
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        (
+            f"title: Guide\n{ALIAS_BOMB}tags: *i\n",
+            ["docs/guide.md:7:1: E001"]
+            + [f"docs/guide.md:{line}:1: E001" for line in (8, 9, 10, 11, 12)],
+        ),
+        ("title: Guide\ntags: [[nested], list]\n", ["docs/guide.md:3:1: E001"]),
+        ("title: Guide\nhide: toc\n", ["docs/guide.md:3:1: E001"]),
+        ('title: "Guide\n', ["docs/guide.md:2:8: E000"]),
+        ("- a list\n", ["docs/guide.md:2:1: E001"]),
+        ("title: 2024\ntags: [a, b]\nhide: [toc]\nsearch: {exclude: true}\n", []),
+    ],
+    ids=["alias-bomb", "nested-tags", "hide-not-a-list", "yaml-syntax", "not-a-mapping", "fine"],
+)
+def test_front_matter_of_pages_is_checked(tmp_path: Path, front: str, expected: list[str]) -> None:
+    """MkDocs reads a page's front matter without saying where a problem is (a bomb there
+    failed the build with no line number); the checks read it first."""
+    project = make_project(tmp_path)
+    page = project / "docs/guide.md"
+    body = page.read_text().split("---\n", 2)[2]
+    page.write_text(f"---\n{front}---\n{body}")
+    problems = check_project(project, {"cache_dir": None}).problems
+    assert sorted(located(p for p in problems if p.path == "docs/guide.md")) == sorted(expected)
+    for problem in problems:
+        assert_clean(problem)
 
 
 # --------------------------------------------------------------------------- malformed input
@@ -540,3 +594,228 @@ def test_random_markdown_in_pages_and_lessons(project: Path, body: str) -> None:
     finally:
         lesson.write_bytes(originals[0])
         page.write_bytes(originals[1])
+
+
+# --------------------------------------------------------------------------- encoded markup
+
+ENCODED_MARKUP = {
+    # (file, text replaced, replacement, expected location)
+    "entities in a title (the issue's attack)": (
+        LESSON,
+        '"Organizing: a short fixture lesson"',
+        '"Care &quot;&gt;&lt;img src=x onerror&#61;alert(1)&gt; X"',
+        f"{LESSON}:3:38: E070",
+    ),
+    "numeric references in a title": (
+        LESSON,
+        '"Organizing: a short fixture lesson"',
+        '"&#60;script&#62;alert(1)&#60;/script&#62;"',
+        f"{LESSON}:3:9: E070",
+    ),
+    "YAML escapes in a title": (
+        LESSON,
+        '"Organizing: a short fixture lesson"',
+        '"\\x3cscript\\x3ealert(1)\\x3c/script\\x3e"',
+        f"{LESSON}:3:8: E070",
+    ),
+    "unicode escapes in a title": (
+        LESSON,
+        '"Organizing: a short fixture lesson"',
+        '"\\u003cimg src=x onerror=alert(1)\\u003e"',
+        f"{LESSON}:3:8: E070",
+    ),
+    "svg with a slash in a glossary definition": (
+        "curriculum/glossary.yml",
+        "People pooling",
+        "<svg/onload=alert(1)> People pooling",
+        "curriculum/glossary.yml:3:20: E070",
+    ),
+    "details with slashes in the body": (
+        LESSON,
+        "## Two meanings",
+        "<details/open/ontoggle=alert(1)>x</details>\n\n## Two meanings",
+        f"{LESSON}:44:15: E070",
+    ),
+    "entity-encoded javascript link in the body": (
+        LESSON,
+        "## Two meanings",
+        "[x](&#106;avascript:alert(1))\n\n## Two meanings",
+        f"{LESSON}:44:5: E070",
+    ),
+    "tab-encoded javascript link in the body": (
+        LESSON,
+        "## Two meanings",
+        '<a href="java&#9;script:alert(1)">x</a>\n\n## Two meanings',
+        f"{LESSON}:44:10: E070",
+    ),
+    "newline inside javascript in the body": (
+        LESSON,
+        "## Two meanings",
+        '<a href="java\nscript:alert(1)">x</a>\n\n## Two meanings',
+        f"{LESSON}:44:10: E070",
+    ),
+    "braces inside javascript in a bibliography url": (
+        "bibliography.bib",
+        "  title     = {Mutual Aid},\n  subtitle  = {A Factor",
+        "  title     = {Mutual Aid},\n  url = {java{}script:alert(1)},\n  subtitle  = {A Factor",
+        "bibliography.bib:6:10: E070",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ENCODED_MARKUP)
+def test_raw_markup_check_decodes_before_it_judges(tmp_path: Path, case: str) -> None:
+    """E070 sees markup behind HTML entities, numeric references, YAML escapes, slashes for
+    spaces, and tabs, newlines or braces inside ``javascript:``."""
+    name, old, new, expected = ENCODED_MARKUP[case]
+    project = make_project(tmp_path)
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = [line for line in located(check_project(project).problems) if "E070" in line]
+    assert found[:1] == [expected]
+
+
+# --------------------------------------------------------------------------- what pages load
+
+GUIDE = "docs/guide.md"
+REMOTE_LOADS = {
+    # (file, text replaced, replacement, expected location)
+    "Markdown image in a lesson (the issue's attack)": (
+        LESSON, "## Two meanings", "![A flyer](https://evil.example/x.png)\n\n## Two meanings",
+        f"{LESSON}:44:12: E071",
+    ),
+    "Markdown image in an objective": (
+        LESSON, '"Distinguish general', '"![A flyer](//cdn.example/x.png) Distinguish general',
+        f"{LESSON}:8:17: E071",
+    ),
+    "reference-style image in a page": (
+        GUIDE, "## Before a session",
+        "![A photo][photo]\n\n[photo]: https://evil.example/p.jpg\n\n## Before a session",
+        f"{GUIDE}:13:10: E071",
+    ),
+    "HTML image srcset in a page": (
+        GUIDE, "## Before a session",
+        '<img alt="a" srcset="a.png 1x, https://evil.example/b.png 2x">\n\n## Before a session',
+        f"{GUIDE}:11:21: E071",
+    ),
+    "video poster and source in a page": (
+        GUIDE, "## Before a session",
+        '<video poster="http://evil.example/p.jpg"></video>\n\n## Before a session',
+        f"{GUIDE}:11:15: E071",
+    ),
+    "CSS url() in a style attribute": (
+        LESSON, "## Two meanings",
+        '<p style="background: url(https://evil.example/bg.png)">x</p>\n\n## Two meanings',
+        f"{LESSON}:44:27: E071",
+    ),
+    "entity-encoded image address": (
+        LESSON, "## Two meanings", "![A flyer](&#104;ttps://evil.example/x.png)\n\n## Two meanings",
+        f"{LESSON}:44:12: E071",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", REMOTE_LOADS)
+def test_anything_a_page_would_load_from_another_host_is_an_error(
+    tmp_path: Path, case: str
+) -> None:
+    name, old, new, expected = REMOTE_LOADS[case]
+    project = make_project(tmp_path)
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = [p for p in check_project(project).problems if p.code == "E071"]
+    assert located(problems) == [expected]
+    assert "docs/assets/" in problems[0].hint
+
+
+def test_stylesheets_may_not_import_from_another_host(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    css = project / "docs/assets/extra.css"
+    css.write_text('body { color: black; }\n@import "https://fonts.example/css?family=X";\n')
+    assert located(check_project(project).problems) == ["docs/assets/extra.css:2:10: E071"]
+
+
+def test_links_a_reader_clicks_may_go_anywhere(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    path = project / LESSON
+    path.write_text(
+        path.read_text().replace(
+            "## Two meanings",
+            "[The flyer](https://example.org/x.png) and <a href='https://example.org/'>x</a>"
+            "\n\n## Two meanings",
+        )
+    )
+    assert [p for p in check_project(project).problems if p.code == "E071"] == []
+
+
+# --------------------------------------------------------------------------- characters
+
+BIDI = {
+    "override in a lesson title": (
+        LESSON, '"Organizing: a', '"\u202eOrganizing: a', f"{LESSON}:3:9",
+    ),
+    "isolate in the body": (LESSON, "Spade argues", "Spade \u2066argues", f"{LESSON}:46:7"),
+    "override in a glossary definition": (
+        "curriculum/glossary.yml", "People pooling", "People \u202dpooling",
+        "curriculum/glossary.yml:3:22",
+    ),
+    "override in a YAML comment of the course": (
+        "curriculum/course.yml", 'title: "Fixture course"', 'title: "Fixture course" # \u202e',
+        "curriculum/course.yml:1:27",
+    ),
+    "override in the bibliography": (
+        "bibliography.bib", "{Mutual Aid}", "{Mutual \u202eAid}", "bibliography.bib:5:23",
+    ),
+    "isolate in a page": (GUIDE, "# Guide", "# Gu\u2067ide", f"{GUIDE}:6:5"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BIDI)
+def test_bidirectional_controls_are_rejected_where_they_are(tmp_path: Path, case: str) -> None:
+    """They make "evil" display as "live"; every field and text of every source is read."""
+    name, old, new, expected = BIDI[case]
+    project = make_project(tmp_path)
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = [p for p in check_project(project).problems if p.code == "E072"]
+    assert located(problems) == [f"{expected}: E072"]
+    assert problems[0].level == "error"
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        (LESSON, "Spade argues", "Spade \u4e2d\u6587 argues", f"{LESSON}:46:7: E073"),
+        ("curriculum/glossary.yml", "People pooling", "People \U0001f91d pooling",
+         "curriculum/glossary.yml:3:22: E073"),
+        ("bibliography.bib", "{Mutual Aid}", "{Mutual \u2713 Aid}", "bibliography.bib:5:23: E073"),
+    ],
+    ids=["CJK in a lesson", "emoji in the glossary", "check mark in the bibliography"],
+)  # fmt: skip
+def test_characters_the_bundled_fonts_lack_are_errors(
+    tmp_path: Path, name: str, old: str, new: str, expected: str
+) -> None:
+    """Packets would print them as boxes (the glyphs are read from the fonts' cmaps)."""
+    project = make_project(tmp_path)
+    shutil.copytree(ROOT / "docs/assets/fonts", project / "docs/assets/fonts")
+    assert check_project(project).problems == []  # accents, dashes and curly quotes are fine
+    path = project / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    problems = [p for p in check_project(project).problems if p.code == "E073"]
+    assert located(problems)[:1] == [expected]
+    assert "U+" in problems[0].message
+
+
+def test_decomposed_accents_are_judged_as_the_letters_they_make(tmp_path: Path) -> None:
+    """ "c" + U+0327 COMBINING CEDILLA is the fonts' "ç", though the fonts lack the mark."""
+    project = make_project(tmp_path)
+    shutil.copytree(ROOT / "docs/assets/fonts", project / "docs/assets/fonts")
+    path = project / LESSON
+    path.write_text(path.read_text().replace("Spade argues", "Fran\u0063\u0327ois argues", 1))
+    assert [p for p in check_project(project).problems if p.code == "E073"] == []

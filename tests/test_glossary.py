@@ -16,6 +16,15 @@ GLOSSARY = """\
   slug: dual-power
   aliases: [counter-power]
   definition: Building institutions that can replace the state's.
+- term: C++
+  slug: c-plus-plus
+  definition: A programming language.
+- term: .*
+  slug: dot-star
+  definition: A pattern that matches anything.
+- term: wzxhzdk
+  slug: placeholder
+  definition: The word Python-Markdown uses in its placeholders for raw HTML.
 """
 
 
@@ -84,3 +93,18 @@ def test_a_pages_own_abbreviations_keep_working_beside_the_glossary(convert) -> 
         ("People meeting each other's needs together.", "mutual aid"),
         ("Black Panther Party", "BPP"),
     ]
+
+
+def test_terms_that_end_or_start_in_punctuation_are_marked(convert) -> None:
+    assert marked(convert("We write C++ and match .* in a pattern.")) == ["C++", ".*"]
+    assert marked(convert("CC++ and a.*b are other words.")) == []
+
+
+def test_a_term_spelled_like_markdowns_placeholder_leaves_raw_html_whole(convert) -> None:
+    """Raw HTML waits in the text as ``\\x02wzxhzdk:0\\x03`` until Python-Markdown puts it
+    back; marking the term inside it left ``\\x02<abbr>...</abbr>:0\\x03`` in the page."""
+    html = convert('<p class="lesson-summary">A summary.</p>\n\nSome <b>bold</b> wzxhzdk text.')
+    assert '<p class="lesson-summary">A summary.</p>' in html
+    assert "<b>bold</b>" in html
+    assert "\x02" not in html and "\x03" not in html
+    assert marked(html) == ["wzxhzdk"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from hooks.loader import SourceError, load_curriculum
+from hooks.loader import MAX_SOURCE_BYTES, SourceError, load_curriculum
 
 FIXTURE = Path(__file__).parent / "fixtures" / "curriculum"
 LESSON = "curriculum/lessons/organizing-basics.md"
@@ -128,3 +129,29 @@ def test_bom_and_crlf_are_accepted(project: Path) -> None:
     source = project / LESSON
     source.write_bytes(b"\xef\xbb\xbf" + source.read_bytes().replace(b"\n", b"\r\n"))
     assert "organizing-basics" in load_curriculum(project).lessons
+
+
+def test_a_fifo_among_the_lessons_is_reported_not_waited_on(project: Path) -> None:
+    os.mkfifo(project / "curriculum/lessons/pipe.md")  # nobody ever writes to it
+    assert (
+        "curriculum/lessons/pipe.md:1: this is not a regular file (a pipe, device or socket);"
+        " only text files are read"
+    ) in problems(project)
+
+
+def test_a_link_to_a_device_is_not_read_forever(project: Path) -> None:
+    (project / "curriculum/lessons/zero.md").symlink_to("/dev/zero")
+    assert any(
+        message.startswith("curriculum/lessons/zero.md:1: this is not a regular file")
+        for message in problems(project)
+    )
+
+
+def test_a_source_over_the_size_limit_names_the_file(project: Path) -> None:
+    big = project / "curriculum/lessons/big.md"
+    with big.open("wb") as stream:
+        stream.write(b"---\n" + b"a" * (MAX_SOURCE_BYTES + 1))
+    assert any(
+        message.startswith("curriculum/lessons/big.md:1: this file is larger than 4 MB")
+        for message in problems(project)
+    )

@@ -13,6 +13,7 @@ import gc
 import getpass
 import html
 import json
+import logging
 import re
 import shutil
 import socket
@@ -598,6 +599,31 @@ def test_characters_outside_the_project_fonts_are_reported(
     assert result.rendered == 1
     warnings = [r.getMessage() for r in caplog.records]
     assert any(m.startswith(f"curriculum/lessons/{SECOND}.md: ") for m in warnings), warnings
+
+
+@RENDERED
+def test_a_machine_without_harfbuzz_subset_builds_packets_without_warnings(
+    curriculum: Curriculum,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without HarfBuzz-Subset WeasyPrint warns once per font per packet; those warnings are
+    no content problem and must not reach the build (under --strict they stopped it)."""
+    import weasyprint.pdf.fonts
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)  # as if not installed
+    short = with_body(curriculum, SECOND, "## Short\n\nA *claim* [@brrn2025].\n")
+    specs = [PacketSpec(SECOND, (SECOND,)), PacketSpec(SECOND, (SECOND,), "facilitator")]
+    with caplog.at_level("INFO", logger="mkdocs.plugins.hooks.packets"):
+        result = build_all(short, ROOT, tmp_path / "out", tmp_path / "cache", specs=specs,
+                           workers=1)  # fmt: skip
+    assert result.rendered == 2
+    records = [r for r in caplog.records if r.name == "mkdocs.plugins.hooks.packets"]
+    assert [r.getMessage() for r in records if r.levelno >= logging.WARNING] == []
+    told = [r for r in records if "HarfBuzz-Subset is not installed" in r.getMessage()]
+    assert len(told) == 1 and told[0].levelno == logging.INFO
+    assert all(text_of(path).strip() for path in result.files.values())
 
 
 def test_custom_packet_rejects_unknown_lessons_and_options(

@@ -5,6 +5,7 @@ The search index has its own tests in test_search.py.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("site")
-COPY_IGNORE = (".venv", "site", "site.partial", ".cache", "node_modules", ".git")
+COPY_IGNORE = (".venv", "site", ".site.*", ".cache", "node_modules", ".git")
 
 
 def course() -> dict:
@@ -175,7 +176,8 @@ def test_failed_build_leaves_no_site(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "curriculum/lessons/care-work.md:" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    assert not (project / "site").exists() and not (project / "site.partial").exists()
+    assert not (project / "site").exists()
+    assert [path.name for path in project.glob(".site.*")] == [".site.lock"]  # no scratch left
 
 
 @pytest.mark.parametrize("serving", [False, True], ids=["published-build", "preview"])
@@ -238,3 +240,87 @@ def test_compiled_theme_templates_are_kept_between_builds(tmp_path: Path) -> Non
         Environment(loader=DictLoader({"t.html": "{{ 2 + 2 }}"}))  # an edited template
     )
     assert again.get_template("t.html").render() == "4"
+
+
+def copy_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    return project
+
+
+def strict_build(project: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``project`` without packets (they have their own tests)."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "--site-dir",
+            str(project / "built"),
+        ],
+        cwd=cwd or project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PACKETS": "off", "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9 if previous else ['lol'] * 9)}]\n"
+    for previous, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
+)
+"""A billion-laughs alias bomb: nine levels of nine-fold aliases."""
+
+
+@pytest.mark.parametrize(
+    ("glossary", "expected"),
+    [
+        (b"- term: solidarity\n  slug: solidarity\n", "curriculum/glossary.yml:1:"),
+        (b'- term: "solidarity\n  slug: s\n', "curriculum/glossary.yml:1:9: E000"),
+        (b"- term: caf\xe9\n  slug: cafe\n  definition: x\n", "curriculum/glossary.yml:1:1: E003"),
+        (
+            b"- term: bomb\n  slug: bomb\n  definition: boom\n  aliases: " + BOMB.encode(),
+            "curriculum/glossary.yml:",
+        ),
+        (BOMB.encode(), "curriculum/glossary.yml:1:1: E001"),
+    ],
+    ids=["no-definition", "yaml-syntax", "latin-1", "alias-bomb-in-aliases", "alias-bomb"],
+)
+def test_a_bad_glossary_stops_the_build_at_its_line(
+    tmp_path: Path, glossary: bytes, expected: str
+) -> None:
+    """The build reads the glossary through the checked loader, as `make check` does; MkDocs
+    loading the glossary extension never reads it (that gave tracebacks)."""
+    project = copy_project(tmp_path)
+    (project / "curriculum/glossary.yml").write_bytes(glossary)
+    result = strict_build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert expected in output
+    assert "Traceback" not in output and "Failed to load extension" not in output
+
+
+def test_a_site_whose_lessons_are_all_drafts_builds_and_says_so(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    for lesson in (project / "curriculum/lessons").glob("*.md"):
+        lesson.write_text(lesson.read_text().replace("status: published", "status: draft", 1))
+    result = strict_build(project)
+    assert result.returncode == 0, result.stderr
+    assert "no lesson is published yet" in result.stderr
+    home = (project / "built/index.html").read_text()
+    assert "No session is published yet" in home
+    assert not (project / "built/lessons").exists()
+
+
+def test_a_build_from_another_folder_reads_the_project_beside_mkdocs_yml(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = strict_build(project, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert "<abbr title=" in (project / "built/lessons/care-work/index.html").read_text()
+    assert list(elsewhere.iterdir()) == []  # no cache or output lands in the current folder

@@ -15,6 +15,7 @@ import yaml
 from markdown.extensions.toc import slugify
 
 from hooks.checks.bibtex import BibScanner, _bibliography
+from hooks.checks.characters import bidi_problems, covered_characters, glyph_problems
 from hooks.checks.codes import GENERATED_PAGES, LESSON_TEMPLATE_ANCHORS, UNKNOWN_KEY_HINT
 from hooks.checks.loading import (
     _clarify_empty,
@@ -27,10 +28,28 @@ from hooks.checks.loading import (
 )
 from hooks.checks.markdown import Site, anchors_of, markdown_problems
 from hooks.checks.report import Report, _problem
-from hooks.checks.text import Lines, Source, _key_offset, find_citations, mask_code, unsafe_html
-from hooks.checks.yamlnodes import _compose, _get, _items, _scalar, _scalars
-from hooks.loader import Problem, display_path, read_text
+from hooks.checks.text import (
+    Lines,
+    Source,
+    _key_offset,
+    find_citations,
+    mask_code,
+    remote_resources,
+    unsafe_html,
+)
+from hooks.checks.yamlnodes import (
+    _compose,
+    _get,
+    _items,
+    _scalar,
+    _scalars,
+    expanded_size,
+    explain_yaml_error,
+)
+from hooks.loader import Problem, SourceError, display_path, parse_yaml, read_text
 from hooks.model import Curriculum
+
+FONTS = Path("docs") / "assets" / "fonts"
 
 # --------------------------------------------------------------------------- the project
 
@@ -76,6 +95,8 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
             problems += _page_problems(page, path.relative_to(docs).as_posix(), scan, site)
     problems += _yaml_file_problems(root / "curriculum" / "glossary.yml", root, scan, "glossary")
     problems += _yaml_file_problems(root / "curriculum" / "course.yml", root, scan, "course")
+    problems += _character_problems(root, bib_source, lessons, pages)
+    problems += _stylesheet_problems(root, docs)
     problems += _citation_problems(scan)
     problems += _prerequisite_cycles(curriculum, lessons)
     problems += _unused(scan, bib_source, report.bibliography, root)
@@ -111,7 +132,8 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
     for scalar in _scalars(lesson.node):
         start = lesson.front_start + scalar.start_mark.index
         raw = text[start : lesson.front_start + scalar.end_mark.index]
-        yield from unsafe_html(source, raw, start)
+        yield from unsafe_html(source, raw, start, scalar.value)
+        yield from remote_resources(source, raw, start)
         _collect_yaml_citations(scan, source, scalar.value, raw, start)
         if published:
             yield from _todo(source, raw, start)
@@ -124,6 +146,7 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
     masked = mask_code(text)
     body = masked[lesson.body_start :]
     yield from unsafe_html(source, body, lesson.body_start)
+    yield from remote_resources(source, body, lesson.body_start)
     _collect_citations(scan, source, text[lesson.body_start :], lesson.body_start)
     if published:
         yield from _todo(source, body, lesson.body_start)
@@ -147,9 +170,88 @@ def _page_problems(page: Source, name: str, scan: _Scan, site: Site) -> Iterator
         closing = re.compile(r"^---[ \t]*$", re.M).search(page.text, 4)
         if closing:
             start = closing.end()
+            yield from _page_front_matter_problems(page, page.text[4 : closing.start()])
     yield from unsafe_html(page, masked[start:], start)
+    yield from remote_resources(page, masked[start:], start)
     _collect_citations(scan, page, page.text[start:], start)
     yield from markdown_problems(page, masked, start, len(masked), name, site, 0)
+
+
+PAGE_FIELDS: dict[str, tuple[type, str]] = {
+    "title": (str, "a line of text"),
+    "description": (str, "a line of text"),
+    "subtitle": (str, "a line of text"),
+    "template": (str, "a template's file name"),
+    "status": (str, "a word"),
+    "icon": (str, "an icon name"),
+    "tags": (list, "a list of words"),
+    "hide": (list, "a list of words (navigation, toc, footer, ...)"),
+    "search": (dict, "a set of 'field: value' lines (exclude, boost)"),
+}
+"""The front-matter fields of a hand-written page that MkDocs and Material read, and what each
+must hold: anything else crashed the build far from the page (or silently did nothing)."""
+MAX_FRONT_MATTER_VALUES = 10_000
+"""A page's front matter holds a few values; aliases that expand past this are a YAML bomb."""
+
+
+def _page_front_matter_problems(page: Source, front: str) -> Iterator[Problem]:
+    """Check a ``docs/*.md`` page's front matter as the build will read it, so a mistake is
+    reported at its line by ``make check`` rather than by MkDocs without one."""
+    try:
+        yaml.compose(front, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        line, column, message, hint = explain_yaml_error(front, error)
+        yield _problem(page.path, 2 + line, column + 1, "E000", message, hint)
+        return
+    except yaml.YAMLError:
+        pass  # parse_yaml reports it, at the first line
+    try:
+        data, node = parse_yaml(front, page.path, first_line=2)
+    except SourceError as error:
+        yield from error.problems
+        return
+    if data is None:
+        return
+    hint = "Front matter is 'field: value' lines, e.g. 'title: About'."
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        yield _problem(page.path, 2, 1, "E001", "front matter must be 'field: value' lines", hint)
+        return
+    for key_node, value_node in node.value:
+        line = 2 + key_node.start_mark.line
+        name = str(key_node.value)
+        values = expanded_size(value_node, MAX_FRONT_MATTER_VALUES)
+        if values > MAX_FRONT_MATTER_VALUES:
+            yield _problem(
+                page.path,
+                line,
+                key_node.start_mark.column + 1,
+                "E001",
+                f"'{name}' expands to over {MAX_FRONT_MATTER_VALUES:,} values through YAML "
+                "aliases (*name)",
+                "Write the value out; a page's front matter needs no aliases.",
+            )
+            continue
+        expected = PAGE_FIELDS.get(name)
+        value = data.get(key_node.value)
+        if expected is None or value is None:
+            continue
+        kind, wanted = expected
+        scalar = (str, int, float)
+        well_formed = (
+            isinstance(value, scalar)
+            if kind is str
+            else isinstance(value, kind)
+            and (kind is not list or all(isinstance(item, scalar) for item in value))
+        )
+        if not well_formed:
+            yield _problem(
+                page.path,
+                line,
+                key_node.start_mark.column + 1,
+                "E001",
+                f"'{name}' must be {wanted}",
+                "MkDocs and Material read this field; see their documentation for its form.",
+            )
 
 
 def _collect_source_key(scan: _Scan, source: Source, node: yaml.Node | None) -> None:
@@ -169,7 +271,8 @@ def _yaml_file_problems(path: Path, root: Path, scan: _Scan, kind: str) -> Itera
     node = _compose(text)
     for scalar in _scalars(node):
         start, end = scalar.start_mark.index, scalar.end_mark.index
-        yield from unsafe_html(source, text[start:end], start)
+        yield from unsafe_html(source, text[start:end], start, scalar.value)
+        yield from remote_resources(source, text[start:end], start)
         _collect_yaml_citations(scan, source, scalar.value, text[start:end], start)
     if kind == "course":
         _collect_source_key(scan, source, _get(node, "source"))
@@ -190,6 +293,39 @@ def _yaml_file_problems(path: Path, root: Path, scan: _Scan, kind: str) -> Itera
                     "Add it to the 'key_terms' of the lessons that teach it, or "
                     "remove it from the glossary.",
                 )
+
+
+def _character_problems(
+    root: Path,
+    bib: BibScanner | None,
+    lessons: list[_LessonText | None],
+    pages: list[Source | None],
+) -> Iterator[Problem]:
+    """Bidirectional controls in any source; characters the fonts lack in the sources that
+    packets print (hand-written pages are site-only: a browser falls back to the reader's
+    fonts)."""
+    printed = [lesson.source for lesson in lessons if lesson is not None]
+    for name in ("course.yml", "glossary.yml"):
+        path = root / "curriculum" / name
+        text = _quiet_read(path, root)
+        printed.append(Source(display_path(path, root), text, Lines(text)))
+    if bib is not None:
+        printed.append(bib.source)
+    covered = covered_characters(root / FONTS)
+    for source in printed:
+        yield from bidi_problems(source)
+        yield from glyph_problems(source, covered)
+    for page in pages:
+        if page is not None:
+            yield from bidi_problems(page)
+
+
+def _stylesheet_problems(root: Path, docs: Path) -> Iterator[Problem]:
+    """Stylesheets under docs/ that import or load anything from another host."""
+    for path in sorted(docs.rglob("*.css")) if docs.is_dir() else []:
+        if path.is_file():
+            text = _quiet_read(path, root)
+            yield from remote_resources(Source(display_path(path, root), text, Lines(text)), text)
 
 
 def _collect_citations(scan: _Scan, source: Source, text: str, start: int) -> None:

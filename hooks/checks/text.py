@@ -8,6 +8,7 @@ renderer reads them; :func:`unsafe_html` finds scripts, embeds and ``javascript:
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -190,29 +191,125 @@ def _key_offset(text: str, key: str, start: int, end: int) -> int:
 # --------------------------------------------------------------------------- unsafe HTML
 
 UNSAFE_TAG = re.compile(r"<\s*(script|iframe|object|embed|style)\b", re.I)
-EVENT_HANDLER = re.compile(r"<[A-Za-z][^<>]*?\s(on[a-z]+)\s*=", re.I)
-SCRIPT_URL = re.compile(r"\b(javascript|vbscript)\s*:(?=\S)|\bdata\s*:\s*text/html", re.I)
+EVENT_HANDLER = re.compile(r"<[A-Za-z][^<>]*?[\s/](on[a-z]+)\s*=", re.I)
+_GAP = r"[\t\n\r{}]*"  # what a browser drops inside an address, and BibTeX's braces
+SCRIPT_URL = re.compile(
+    "|".join(_GAP.join(word) + _GAP + ":" for word in ("javascript", "vbscript"))
+    + r"|\bdata\s*:\s*text/html",
+    re.I,
+)
+ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
-def unsafe_html(source: Source, text: str, start: int = 0) -> Iterator[Problem]:
+def unsafe_html(
+    source: Source, text: str, start: int = 0, value: str | None = None
+) -> Iterator[Problem]:
     """Raw ``<script>``, ``<iframe>``, ``<object>``, ``<embed>``, ``<style>``, ``on…=``
-    handlers and ``javascript:`` addresses in ``text`` (found at ``start`` in the source)."""
+    handlers and ``javascript:`` addresses in ``text`` (found at ``start`` in the source),
+    also behind HTML entities (``&lt;script&gt;``, ``&#106;avascript:``). ``value`` is what
+    the text means once read (a YAML scalar with its escapes such as ``\x3c`` decoded); what
+    only it shows is reported at ``start``. An early, located warning: hooks/safety.py is
+    what keeps the output safe."""
+    decoded, where = _decode_entities(text)
+    found = [(where[offset], message) for offset, message in _unsafe(decoded)]
+    if not found and value is not None:
+        found = [(0, message) for _, message in _unsafe(_decode_entities(value)[0])]
     hint = (
         "Lessons, the glossary, the course and the bibliography may not run code or embed "
         "other sites. Remove it, or describe it in words and link to it."
     )
+    for offset, message in found:
+        yield source.problem(start + offset, "E070", message, hint)
+
+
+def _unsafe(text: str) -> Iterator[tuple[int, str]]:
     for match in UNSAFE_TAG.finditer(text):
-        tag = match.group(1).lower()
-        yield source.problem(start + match.start(), "E070", f"raw <{tag}> tag is not allowed", hint)
+        yield match.start(), f"raw <{match.group(1).lower()}> tag is not allowed"
     for match in EVENT_HANDLER.finditer(text):
-        yield source.problem(
-            start + match.start(1),
-            "E070",
-            f"inline event handler '{match.group(1).lower()}=' is not allowed",
-            hint,
-        )
+        yield match.start(1), f"inline event handler '{match.group(1).lower()}=' is not allowed"
     for match in SCRIPT_URL.finditer(text):
-        scheme = match.group(0).split(":")[0].strip().lower()
-        yield source.problem(
-            start + match.start(), "E070", f"'{scheme}:' addresses are not allowed", hint
-        )
+        scheme = re.sub(r"[^a-z]", "", match.group(0).split(":")[0].lower())
+        yield match.start(), f"'{scheme}:' addresses are not allowed"
+
+
+def _decode_entities(text: str) -> tuple[str, list[int]]:
+    """``text`` with HTML entities decoded, and for each character of it the offset in
+    ``text`` it came from (one past the end for the end)."""
+    pieces: list[str] = []
+    where: list[int] = []
+    last = 0
+    for match in ENTITY.finditer(text):
+        pieces.append(text[last : match.start()])
+        where.extend(range(last, match.start()))
+        decoded = html.unescape(match.group(0))
+        pieces.append(decoded)
+        where.extend([match.start()] * len(decoded))
+        last = match.end()
+    pieces.append(text[last:])
+    where.extend(range(last, len(text) + 1))
+    return "".join(pieces), where
+
+
+# --------------------------------------------------------------------------- remote resources
+
+_URL = r"""\s*(?:<([^<>\n]*)>|(["']?)([^\s"'()<>]+)\2?)"""
+MD_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(" + _URL)
+MD_IMAGE_REF = re.compile(r"!\[([^\[\]]*)\](?:\[([^\[\]]*)\])?")
+MD_REF_DEF = re.compile(r"^[ ]{0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)", re.M)
+LOADING_TAG = re.compile(
+    r"<(img|source|video|audio|track|input|embed|object|iframe|frame|link|script|image|use"
+    r"|body|table|td)\b[^>]*>",
+    re.I,
+)
+LOADING_ATTRIBUTE = re.compile(
+    r"""[\s/](src|srcset|poster|data|background|href|xlink:href)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""",
+    re.I,
+)
+CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')\s]+)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.I)
+REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//|^(?:https?|ftp):", re.I)
+
+
+def remote_resources(source: Source, text: str, start: int = 0) -> Iterator[Problem]:
+    """Pictures, media, frames, fonts and styles that a page or packet would load from
+    another host (Markdown images, ``src``/``srcset``/``poster`` and the like, CSS ``url()``
+    and ``@import``), found at ``start`` in the source. A link a reader clicks is fine."""
+    decoded, where = _decode_entities(text)
+    found: list[tuple[int, str]] = []
+    for match in MD_IMAGE.finditer(decoded):
+        group = 1 if match.group(1) is not None else 3
+        found.append((match.start(group), match.group(group)))
+    definitions = {
+        label.strip().lower(): (m.start(2), m.group(2))
+        for m in MD_REF_DEF.finditer(decoded)
+        for label in [m.group(1)]
+    }
+    for match in MD_IMAGE_REF.finditer(decoded):
+        label = (match.group(2) or match.group(1)).strip().lower()
+        if label in definitions and not decoded.startswith("(", match.end()):
+            found.append(definitions[label])
+    for tag in LOADING_TAG.finditer(decoded):
+        name = tag.group(1).lower()
+        for attribute in LOADING_ATTRIBUTE.finditer(tag.group(0)):
+            kind = attribute.group(1).lower()
+            if kind == "href" and name not in {"link", "use", "image"}:
+                continue
+            value = attribute.group(2).strip("\"'")
+            urls = [part.split()[0] for part in value.split(",") if part.split()]
+            if kind != "srcset":
+                urls = [value]
+            offset = tag.start() + attribute.start(2)
+            found += [(offset, url) for url in urls]
+    for match in CSS_URL.finditer(decoded):
+        group = 2 if match.group(2) else 4
+        found.append((match.start(group), match.group(group)))
+    for offset, url in sorted(found):
+        if REMOTE.match(url.strip()):
+            yield source.problem(
+                start + where[offset],
+                "E071",
+                f"'{url.strip()}' would be loaded from another host by every reader",
+                "Pages and packets load nothing from other sites (privacy). Download the "
+                "file into docs/assets/ (if its license allows) and use that copy, e.g. "
+                "![A flyer](../assets/flyer.png) from a lesson; a link the reader clicks, "
+                "[the flyer](https://...), is fine.",
+            )

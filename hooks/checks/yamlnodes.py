@@ -54,6 +54,32 @@ def _scalar(node: yaml.Node | None) -> str | None:
     return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
+def expanded_size(node: yaml.Node | None, limit: int) -> int:
+    """How many values ``node`` stands for once every alias (``*name``) is written out,
+    counted up to ``limit + 1``: nine levels of nine-fold aliases are a few lines of YAML
+    and 387 million values for whatever reads them next."""
+    memo: dict[int, int] = {}
+
+    def size(current: yaml.Node) -> int:
+        if id(current) in memo:
+            return memo[id(current)]
+        memo[id(current)] = limit + 1  # until counted: a loop would count as too big
+        total = 1
+        if isinstance(current, yaml.SequenceNode):
+            total += sum(size(child) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            total += sum(size(key) + size(value) for key, value in current.value)
+        memo[id(current)] = min(total, limit + 1)
+        return memo[id(current)]
+
+    if node is None:
+        return 0
+    try:
+        return size(node)
+    except RecursionError:
+        return limit + 1
+
+
 def _bad_value(text: str, first_line: int) -> tuple[int, str] | None:
     """Find a value PyYAML parses but cannot build (``2025-13-45``, ``!!int x``)."""
     node = _compose(text)
