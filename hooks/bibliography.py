@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from hooks.cachefile import cache_not_written, write_atomically
+from hooks.latexmath import decode_math
 from hooks.safety import safe_url
 
 log = logging.getLogger("mkdocs.plugins.hooks.bibliography")
@@ -34,7 +35,10 @@ log = logging.getLogger("mkdocs.plugins.hooks.bibliography")
 CACHE_FORMAT = 2
 """Bump when the cached JSON changes shape, so stale caches are ignored."""
 
-NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "interviewer")
+NAME_FIELDS = (
+    "author", "editor", "translator", "bookauthor", "interviewer", "editora", "editorb",
+    "editorc", "director", "commentator", "introduction", "foreword", "afterword", "recipient",
+)  # fmt: skip
 """Fields holding ``and``-separated person lists (pybtex itself only splits author/editor)."""
 
 # fmt: off
@@ -207,6 +211,10 @@ _PLAIN_CMDS = {
     "textsf", "texttt", "url", "nolinkurl", "uppercase", "lowercase", "mkbibacro", "noopsort",
     "nocase",
 }
+_SCRIPTS = {
+    "textsubscript": str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"),
+    "textsuperscript": str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾"),
+}
 _ITALIC_SWITCHES = {"em", "itshape", "it", "sl", "slshape"}
 _SYMBOLS = {
     "TeX": "TeX", "LaTeX": "LaTeX", "BibTeX": "BibTeX", "dots": "\u2026", "ldots": "\u2026",
@@ -264,7 +272,7 @@ def _parse_latex(
         elif text is not None:
             runs.append(Run(text, em, sc))
         elif math is not None:
-            runs.append(Run(math.strip("$"), em, sc))
+            runs.append(Run(decode_math(math[1:-1]), em, sc))
         elif symbol is not None:
             runs.append(Run(_CONTROL_SYMBOLS.get(symbol, symbol), em, sc))
         elif word in _ITALIC_SWITCHES:
@@ -272,7 +280,7 @@ def _parse_latex(
         elif word in _SYMBOLS:
             runs.append(Run(_SYMBOLS[word], em, sc))
         elif i < len(tokens) and tokens[i].group(3) == "{":  # a command with an argument
-            if word not in _ITALIC_CMDS | _QUOTE_CMDS | _PLAIN_CMDS | {"textsc"}:
+            if word not in _ITALIC_CMDS | _QUOTE_CMDS | _PLAIN_CMDS | _SCRIPTS.keys() | {"textsc"}:
                 log.debug("unknown LaTeX command \\%s: keeping its argument", word)
             inner, i = _parse_latex(
                 tokens,
@@ -285,13 +293,33 @@ def _parse_latex(
             if word in _QUOTE_CMDS:
                 left, right = ("\u201c", "\u201d") if quotes % 2 == 0 else ("\u2018", "\u2019")
                 inner = [Run(left, em, sc), *inner, Run(right, em, sc)]
+            elif word in _SCRIPTS:  # H\textsubscript{2}O -> H₂O where Unicode has the glyphs
+                table = _SCRIPTS[word]
+                inner = [
+                    Run(r.text.translate(table), r.em, r.sc, r.href)
+                    if all(ch in table for ch in map(ord, r.text))
+                    else r
+                    for r in inner
+                ]
             runs += inner
     return runs, i
 
 
+_ELISION = re.compile(
+    r"(?:tis|twas|twere|til|till|em|n|cause|bout|burbs?|round|neath|\d0s|\d\ds?)\b", re.I
+)
+"""Words that begin with an apostrophe: 'Tis, 'Twas, the 'Burbs, rock 'n' roll, the '90s."""
+
+
 def _smart_quotes(rich: Rich) -> Rich:
-    """Turn straight quotes left in the data into curly ones (Chicago uses curly quotes)."""
-    runs, prev = [], " "
+    """Turn straight quotes left in the data into curly ones (Chicago uses curly quotes).
+
+    A word-initial ``'`` is an apostrophe, not an opening quote, before an elision ('Tis, the
+    '90s) or when no closing single quote follows it; an opening single quote typed before an
+    elision is corrected the same way.
+    """
+    plain = rich.plain
+    runs, prev, at = [], " ", 0
     for run in rich.runs:
         chars = []
         for ch in run.text:
@@ -299,12 +327,22 @@ def _smart_quotes(rich: Rich) -> Rich:
                 ch = "\u201c" if prev.isspace() or prev in "([{\u2018\u2014\u2013/" else "\u201d"
             elif ch == "`":
                 ch = "\u2018"
+            elif ch in "'\u2018" and (prev.isspace() or prev in "([{\u201c"):
+                after = plain[at + 1 :]
+                elided = _ELISION.match(after) or (ch == "'" and not _closes(after))
+                ch = "\u2019" if elided else "\u2018"
             elif ch == "'":
-                ch = "\u2018" if (prev.isspace() or prev in "([{\u201c") else "\u2019"
+                ch = "\u2019"
             chars.append(ch)
             prev = ch
+            at += 1
         runs.append(Run("".join(chars), run.em, run.sc, run.href))
     return Rich(tuple(runs))
+
+
+def _closes(text: str) -> bool:
+    """Is there a closing single quote ahead (a ``'`` not followed by a letter)?"""
+    return bool(re.search(r"['\u2019](?![A-Za-z])", text))
 
 
 def _plain_name(value: str) -> str:
@@ -361,7 +399,8 @@ _MONTH_LOOKUP = (
     | {m[:3].lower(): i for i, m in enumerate(MONTHS, 1)}
     | {"sept": 9}
 )
-_ISO = re.compile(r"^(-?\d{1,4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[\d:]+Z?)?$")
+_ISO = re.compile(r"^(-?\d{1,4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+"""ISO 8601 dates, with the time of day Zotero adds (``2012-01-07T15:02:49+00:00``) ignored."""
 
 
 def parse_date(value: str) -> Date | None:
@@ -419,6 +458,8 @@ class Entry:
     fields: Mapping[str, str]
     raw_persons: Mapping[str, list[list[str]]]
     line: int
+    owner: Mapping[str, Entry] | None = field(default=None, repr=False)
+    """The bibliography the entry belongs to (short notes tell its works and authors apart)."""
     _rich: dict[str, Rich] = field(default_factory=dict, repr=False)
     _names: dict[str, tuple[Name, ...]] = field(default_factory=dict, repr=False)
 
@@ -533,6 +574,8 @@ class Bibliography(Mapping[str, Entry]):
     ) -> None:
         self.path = path
         self.entries = entries
+        for entry in entries.values():
+            entry.owner = self
         self.digest = digest  # of the file's bytes; empty when parsed from a string
         self.cache_dir = cache_dir  # where on-disk caches for this file go; empty for none
         self.warnings = warnings  # what the loader recovered from, in file order

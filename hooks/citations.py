@@ -63,7 +63,6 @@ from hooks.chicago import (
     Form,
     Locator,
     NoteItem,
-    author_in_text,
     shorten,
     style,
 )
@@ -769,7 +768,7 @@ class _CitationPreprocessor(Preprocessor):
         )
         chicago = style(self.ext.getConfig("edition"))
         writer.in_text = {
-            c.start: author_in_text(chicago, bibliography[c.keys[0]])
+            c.start: chicago.author_in_text(bibliography[c.keys[0]])
             for c in page.citations
             if c.cites[0].mode is Mode.AUTHOR_IN_TEXT and bibliography is not None
         }

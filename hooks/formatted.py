@@ -22,7 +22,13 @@ from hooks.cachefile import cache_not_written, write_atomically
 
 log = logging.getLogger("mkdocs.plugins.curriculum")
 CACHE_FORMAT = 1
-_FORMATTER = ("bibliography.py", "chicago.py", "formatted.py", "safety.py")
+_FORMATTER = (
+    "bibliography.py",
+    "latexmath.py",
+    "formatted.py",
+    "safety.py",
+    *sorted(f"chicago/{p.name}" for p in (Path(__file__).parent / "chicago").glob("*.py")),
+)
 
 
 class Formatted:

@@ -1318,11 +1318,11 @@ def toolchain_digest(root: Path) -> str:
             "booklet.py",
             "pdfcheck.py",
             "citations.py",
-            "chicago.py",
             "bibliography.py",
+            "latexmath.py",
             "safety.py",
         )
-    ]
+    ] + sorted((HERE / "chicago").glob("*.py"))  # the Chicago package, every module
     files = [p for p in code if p.exists()] + sorted(TEMPLATES.glob("*"))
     fonts = sorted(p for p in (root / FONTS).rglob("*") if p.is_file())
     versions = []
