@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hooks.loader import load_curriculum
 from tools.content_audit import MIN_WORDS, figures, overlaps, sample
 
@@ -44,3 +46,15 @@ def test_the_sample_is_fixed_by_its_seed() -> None:
     first, again, other = (sample(curriculum, seed, 5) for seed in (17, 17, 18))
     assert first == again and first != other
     assert all(key for _, _, key, _ in first)
+
+
+ESSAY = ROOT.parent / "shared" / "sources" / "000_b7872912bd64051b.txt"
+"""The essay's text, beside the project (not part of it: it is copyrighted)."""
+
+
+@pytest.mark.skipif(not ESSAY.is_file(), reason="the essay's text is not beside the project")
+def test_no_lesson_shares_an_unquoted_run_of_words_with_the_essay() -> None:
+    """Eight or more words in a row shared with the essay must stand in quotation marks."""
+    runs = overlaps(load_curriculum(ROOT).published(), ESSAY.read_text(encoding="utf-8"))
+    unquoted = [f"{run.lesson_id}:{run.line}: {run.words}" for run in runs if not run.quoted]
+    assert unquoted == []
