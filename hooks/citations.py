@@ -59,6 +59,7 @@ from hooks.bibliography import Bibliography, Entry, bibliography_paths
 from hooks.chicago import (
     EDITIONS,
     LOCATOR_TERMS,
+    Chicago,
     Edition,
     Form,
     Locator,
@@ -649,11 +650,14 @@ def unknown_keys(text: str, bibliography: Bibliography) -> list[CitationError]:
 
 
 def render_sources(
-    keys: Iterable[str], bibliography: Bibliography, edition: Edition = "chicago-17"
+    keys: Iterable[str],
+    bibliography: Bibliography,
+    edition: Edition = "chicago-17",
+    headline: bool = False,
 ) -> str:
     """A "Sources" list: the bibliography entries of ``keys``, alphabetised, as HTML
     (``<ul class="sources">`` with ``<li id="ref-KEY">``). Unknown keys raise CitationError."""
-    chicago = style(edition)
+    chicago = style(edition, headline=headline)
     entries = []
     for key in dict.fromkeys(keys):
         if key not in bibliography:
@@ -688,6 +692,11 @@ class CitationExtension(Extension):
             ],
             "edition": ["chicago-17", "Chicago edition: chicago-17 or chicago-18."],
             "ibid": [False, "Write 'Ibid.' for consecutive citations of one source."],
+            "headline": [
+                False,
+                "Print English titles in headline style (CMOS 8.159), as Zotero's sentence-case "
+                "titles need; an entry whose langid is another language keeps its own.",
+            ],
             "cache_dir": [".cache/bibliography", "Cache for the parsed .bib ('' for none)."],
             "mode": ["footnotes", "footnotes (web) or print (inline notes for WeasyPrint)."],
             "link_citations": [
@@ -701,6 +710,11 @@ class CitationExtension(Extension):
             raise ValueError(f"hooks.citations: edition must be one of {', '.join(EDITIONS)}")
         if self.getConfig("mode") not in {"footnotes", "print"}:
             raise ValueError("hooks.citations: mode must be 'footnotes' or 'print'")
+
+    @property
+    def chicago(self) -> Chicago:
+        """The style this page's notes take (edition and capitalisation)."""
+        return style(self.getConfig("edition"), headline=bool(self.getConfig("headline")))
 
     @property
     def bibliography(self) -> Bibliography:
@@ -766,7 +780,7 @@ class _CitationPreprocessor(Preprocessor):
             if print_mode
             else _FootnoteWriter(self.md, page, rendered)
         )
-        chicago = style(self.ext.getConfig("edition"))
+        chicago = self.ext.chicago
         writer.in_text = {
             c.start: chicago.author_in_text(bibliography[c.keys[0]])
             for c in page.citations
@@ -797,7 +811,7 @@ class _CitationPreprocessor(Preprocessor):
         bibliography: Bibliography | None,
     ) -> tuple[str, tuple[Form, ...]]:
         assert bibliography is not None
-        chicago = style(self.ext.getConfig("edition"))
+        chicago = self.ext.chicago
         use_ibid = bool(self.ext.getConfig("ibid"))
         items, forms = [], []
         for index, cite in enumerate(citation.cites):
@@ -821,7 +835,7 @@ class _CitationPreprocessor(Preprocessor):
             (item.entry.key, item.form.value, item.locator, item.prefix, item.suffix)
             for item in items
         ]))  # fmt: skip
-        html = Formatted.of(bibliography, chicago.edition).get(
+        html = Formatted.of(bibliography, chicago.name).get(
             memo_key, lambda: chicago.note(items, sentence=sentence)
         )
         if self.ext.getConfig("link_citations"):

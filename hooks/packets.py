@@ -279,6 +279,7 @@ class MarkdownConverter:
         config = citation_config(self.root)
         options = {k: v for k, v in config.items() if k in CITATION_OPTIONS}
         edition = options.get("edition", "chicago-17")
+        headline = bool(options.get("headline", False))
 
         def bibliography() -> Bibliography:
             return Bibliography.load_all(
@@ -286,8 +287,12 @@ class MarkdownConverter:
             )
 
         self._ext = lambda: citations.CitationExtension(**{**options, "mode": "print"})
-        self._entry = lambda key: style(edition).bibliography_entry(bibliography()[key])
-        self._sources = lambda keys: citations.render_sources(keys, bibliography(), edition)
+        self._entry = lambda key: style(edition, headline=headline).bibliography_entry(
+            bibliography()[key]
+        )
+        self._sources = lambda keys: citations.render_sources(
+            keys, bibliography(), edition, headline
+        )
         self._cited = lambda text: citations.cited_keys(text, bibliography())
         self._all = lambda: list(bibliography())
         self.engine = "citations"
@@ -343,7 +348,7 @@ class MarkdownConverter:
         return list(dict.fromkeys(CITE_KEY.findall(_citation_groups(text))))
 
 
-CITATION_OPTIONS = ("bibliography", "edition", "ibid", "cache_dir")
+CITATION_OPTIONS = ("bibliography", "edition", "ibid", "headline", "cache_dir")
 BASE_EXTENSIONS = [
     "admonition",
     "attr_list",

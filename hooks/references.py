@@ -33,15 +33,16 @@ class Use:
 class References:
     bibliography: Bibliography
     edition: Edition = "chicago-17"
+    headline: bool = False
     _html: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def chicago(self) -> Chicago:
-        return style(self.edition)
+        return style(self.edition, headline=self.headline)
 
     @cached_property
     def formatted(self) -> Formatted:
-        return Formatted.of(self.bibliography, self.edition)
+        return Formatted.of(self.bibliography, self.chicago.name)
 
     def entry_html(self, key: str) -> str:
         """The Chicago bibliography entry of ``key`` (remembered across pages and builds)."""

@@ -70,7 +70,11 @@ class SiteBuild:
         curriculum = report.curriculum if serving else report.curriculum.published()
         if not curriculum.lessons:
             log.info("no lesson is published yet (all are drafts): the site has no sessions")
-        references = References(report.bibliography, settings.get("edition", "chicago-17"))
+        references = References(
+            report.bibliography,
+            settings.get("edition", "chicago-17"),
+            bool(settings.get("headline", False)),
+        )
         config.nav = navigation(curriculum, config.nav)
         pages = PageBuilder(
             curriculum=curriculum,

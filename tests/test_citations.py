@@ -712,3 +712,23 @@ def test_link_citations_link_the_title_to_the_listed_entry() -> None:
     assert "#ref-crow2011" not in html  # not listed on the page: no link to nowhere
     plain_html, _ = convert(text)
     assert "citation-link" not in plain_html  # off unless asked for
+
+
+def test_headline_option_capitalises_sentence_case_titles_in_notes_and_sources(
+    tmp_path: Path,
+) -> None:
+    """``headline: true`` in mkdocs.yml gives Zotero's sentence-case titles CMOS 8.159's
+    headline style, in the notes and in the sources list; without it titles print as written."""
+    bib = tmp_path / "zotero.bib"
+    bib.write_text(
+        "@book{lee2020,\n  author = {Lee, Ann},\n  title = {The politics of care in a crisis},\n"
+        "  publisher = {Verso},\n  location = {London},\n  date = {2020},\n}\n",
+        encoding="utf-8",
+    )
+    text = "Care [@lee2020, 4]."
+    as_written = footnotes(convert(text, bib)[0])[0]
+    headline = footnotes(convert(text, bib, headline=True)[0])[0]
+    assert "The politics of care in a crisis" in as_written
+    assert "The Politics of Care in a Crisis" in headline
+    sources = render_sources(["lee2020"], Bibliography.load(bib), headline=True)
+    assert "The Politics of Care in a Crisis" in sources

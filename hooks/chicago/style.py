@@ -166,6 +166,8 @@ class Chicago:
             raise ValueError(f"unknown edition {edition!r}; use one of {', '.join(EDITIONS)}")
         self.edition = edition
         self.headline = headline
+        self.name = f"{edition}-headline" if headline else edition
+        """What the notes depend on (edition and capitalisation), for caches of formatted text."""
         self.rules = RULES[edition]
         self._memo: dict[tuple[Entry, Form | str, Locator | None], Rich] = {}
         self._warned: set[str] = set()
