@@ -697,3 +697,13 @@ def test_nocite_works_join_the_lesson_packet_sources(curriculum: Curriculum) -> 
         "sources_html"
     ]
     assert html.count("<li") == len(md.all_keys()) > 30
+
+
+@RENDERED
+def test_printed_labels_stand_apart_from_what_they_label(built: dict) -> None:
+    """A handout's "Source" and the next reading's "Read" are followed by ": " on paper (a
+    label run into its text read "SourceBlack Panther Party")."""
+    pages = PdfReader(built["pdf"]["participant"]).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Source: " in text and "Read: " in text
+    assert not re.search(r"\b(Source|Read)[A-Z]", text)
