@@ -103,7 +103,8 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
     if curriculum is not None:
         problems += _file_name_problems(curriculum)
 
-    report.problems = _unique(problems)
+    unreadable = {lesson.source.path for lesson in lessons if lesson and lesson.node is None}
+    report.problems = _unique(_without_follow_on(problems, unreadable))
     report.curriculum = curriculum
     report.files = (
         scan.files
@@ -111,6 +112,15 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
         + sum((root / "curriculum" / name).exists() for name in ("course.yml", "glossary.yml"))
     )
     return report
+
+
+def _without_follow_on(problems: Iterable[Problem], unreadable: set[str]) -> Iterator[Problem]:
+    """Drop the warnings of lessons whose front matter cannot be parsed: without it the checker
+    cannot tell a draft from a published lesson (so every TODO looked like a slip), and the
+    YAML error is the one thing to fix first."""
+    for problem in problems:
+        if problem.level != "warning" or problem.path not in unreadable:
+            yield problem
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:
