@@ -52,6 +52,8 @@ EXPECTED: dict[str, list[str]] = {
     "e011-prerequisite-cycle": [f"{LESSON}:40:16: E011"],
     "e012-prerequisite-order": ["curriculum/course.yml:8:1: E012"],
     "e020-agenda-sum": [f"{LESSON}:20:1: E020"],
+    "e021-unknown-agenda-activity": [f"{LESSON}:23:69: E021"],
+    "w022-activity-minutes-differ": [f"{LESSON}:23:31: W022"],
     # Citations, wherever they are written.
     "e030-citation-in-body": [f"{LESSON}:50:17: E030"],
     "e030-citation-in-activity": [f"{LESSON}:37:39: E030"],
@@ -196,6 +198,14 @@ def test_messages_name_the_problem_and_suggest_a_fix(tmp_path: Path) -> None:
             'Put the whole value in double quotes: title: "Organizing: a short fixture lesson"',
         ),
         "a102-missing-anchor": ("#three-meanings", "Did you mean '#two-meanings'?"),
+        "e021-unknown-agenda-activity": (
+            "agenda segment 'Sort the list' names activity 'sort-the-lists'",
+            "Did you mean 'sort-the-list'?",
+        ),
+        "w022-activity-minutes-differ": (
+            "gives activity 'sort-the-list' 25 minutes, but the activity says 30 (line 32)",
+            "",
+        ),
     }
     for case, (message, hint) in cases.items():
         (problem,) = check_project(make_project(tmp_path / case, case)).problems
