@@ -388,6 +388,8 @@ def track_problems(
             if lesson_id in track.lessons[:position]:
                 yield Problem(shown, line, f"track '{track.id}' lists '{lesson_id}' twice", "E010")
             for needed in lessons[lesson_id].meta.prerequisites:
+                if needed in unreadable:
+                    continue  # reported in its own file; it is a lesson, just not a valid one
                 if needed not in lessons:
                     yield Problem(
                         lessons[lesson_id].path,

@@ -30,9 +30,24 @@ from hooks.diskspace import DiskFull, nearly_full
 log = logging.getLogger("mkdocs.plugins.curriculum")
 
 BUNDLE = "pagefind"  # <site>/pagefind/: the index and the search UI
-# Parts of an article that are not its text: heading permalinks (a pilcrow) and note numbers
-# and their back-links (digits and arrows that would otherwise end up in result excerpts).
-EXCLUDE = ".headerlink, .footnote-ref, .footnote-backref"
+EXCLUDE = ", ".join(
+    (
+        ".headerlink, .footnote-ref, .footnote-backref",  # permalinks, note numbers, back-links
+        ".md-tags, .lesson-facts, .reading-list, .activity-meta, .handout-source",
+        ".footnote, .sources, .key-terms",  # notes, a lesson's sources, glossary definitions
+        ".session-summary, .md-button, .cited-in, .term-lessons",
+    )
+)
+"""Parts of an article that are not its own text, left out of the index (Pagefind's
+``data-pagefind-ignore="all"``, given on the command line because the pages' HTML is
+sanitised and keeps no ``data-`` attribute): heading permalinks, note numbers and back-links;
+the theme chips, the facts box (minutes, tracks, packets), reading lists, activity and handout
+lines, notes, sources and key-term definitions of a lesson, which are citations, figures and
+glossary text that drowned the lesson's prose in result excerpts ("Read: pp. 231-32. Optional
+· about 10 minutes" for "breakfast"); and the lesson summaries and buttons a track page repeats
+and the "Cited in" and "Used in" link lists. Each is found where it is written: the lesson's
+text, the glossary or the bibliography page. Titles and headings need no weight here: Pagefind
+weighs ``h1`` to ``h6`` from 7 down to 2 (1 for text) by itself."""
 TIMEOUT = 600  # seconds; the real site takes 0.3, 1,000 generated lessons about 5 (bench)
 NO_BODY = "Did not find a data-pagefind-body element"
 MISSING = ("No module named pagefind", "FileNotFoundError", "Could not find pagefind binary")

@@ -37,6 +37,7 @@ LESSON = "curriculum/lessons/organizing-basics.md"
 EXPECTED: dict[str, list[str]] = {
     # Everything the loader reports (front matter, course, cross-references).
     "e000-yaml-syntax": [f"{LESSON}:3:18: E000"],
+    "e000-yaml-error-in-draft": [f"{LESSON}:3:18: E000"],  # and no W080 for its TODOs
     "e001-missing-field": [f"{LESSON}:2:1: E001"],
     "e001-wrong-type": [f"{LESSON}:17:1: E001"],
     "e002-unknown-field": [f"{LESSON}:7:1: E002"],
@@ -51,6 +52,8 @@ EXPECTED: dict[str, list[str]] = {
     "e011-prerequisite-cycle": [f"{LESSON}:40:16: E011"],
     "e012-prerequisite-order": ["curriculum/course.yml:8:1: E012"],
     "e020-agenda-sum": [f"{LESSON}:20:1: E020"],
+    "e021-unknown-agenda-activity": [f"{LESSON}:23:69: E021"],
+    "w022-activity-minutes-differ": [f"{LESSON}:23:31: W022"],
     # Citations, wherever they are written.
     "e030-citation-in-body": [f"{LESSON}:50:17: E030"],
     "e030-citation-in-activity": [f"{LESSON}:37:39: E030"],
@@ -195,6 +198,14 @@ def test_messages_name_the_problem_and_suggest_a_fix(tmp_path: Path) -> None:
             'Put the whole value in double quotes: title: "Organizing: a short fixture lesson"',
         ),
         "a102-missing-anchor": ("#three-meanings", "Did you mean '#two-meanings'?"),
+        "e021-unknown-agenda-activity": (
+            "agenda segment 'Sort the list' names activity 'sort-the-lists'",
+            "Did you mean 'sort-the-list'?",
+        ),
+        "w022-activity-minutes-differ": (
+            "gives activity 'sort-the-list' 25 minutes, but the activity says 30 (line 32)",
+            "",
+        ),
     }
     for case, (message, hint) in cases.items():
         (problem,) = check_project(make_project(tmp_path / case, case)).problems

@@ -165,3 +165,68 @@ def test_a_preview_indexes_in_the_background_and_logs_failures(
     assert len(indexed(good)) == 1
     index_site_soon(bad).join(timeout=120)  # raises nothing: a preview keeps serving
     assert any("data-pagefind-body" in record.message for record in caplog.records)
+
+
+def test_a_lesson_result_is_its_own_text_not_its_apparatus(site: Path) -> None:
+    """Reading lists, the facts box, notes and sources are citations and figures: indexed,
+    they filled the excerpt for "breakfast" with "Read: pp. 231-32. Optional · about 10
+    minutes". The lesson's prose is what a result shows; the sources come last and stay out."""
+    pages = indexed(site)
+    published = [
+        lesson_id for lesson_id, meta in lessons().items() if meta.get("status") != "draft"
+    ]
+    for lesson_id in published:
+        content = " ".join(pages[f"/lessons/{lesson_id}/"]["content"].split())
+        assert not re.search(r"\b(Required|Optional) · ", content), lesson_id  # reading lists
+        assert "Part of:" not in content and "Printable packets" not in content, lesson_id
+        assert re.search(r"Sources\.?$", content), (lesson_id, content[-200:])  # no entries
+        assert "↩" not in content and "Cited in" not in content, lesson_id
+        summary = " ".join(lessons()[lesson_id]["summary"].split())
+        assert summary[:60] in content, lesson_id  # the lesson's own words stay
+    survival = " ".join(pages["/lessons/survival-programs/"]["content"].split())
+    first = survival.lower().index("breakfast")
+    assert "Read:" not in survival[max(0, first - 80) : first + 80]
+    assert "Breakfast before school." in survival  # a section of the lesson, as written
+
+
+def test_a_track_page_does_not_repeat_its_lessons_summaries(site: Path) -> None:
+    """A track page lists its sessions by title; their summaries are the lessons' own text,
+    so a query for a lesson's words finds the lesson, not every track that includes it."""
+    pages = indexed(site)
+    course = yaml.safe_load((ROOT / "curriculum/course.yml").read_text(encoding="utf-8"))
+    metas, checked = lessons(), 0
+    for track in course["tracks"]:
+        url = f"/tracks/{track['id']}/"
+        if url not in pages:
+            continue
+        content = " ".join(pages[url]["content"].split())
+        for lesson_id in track["lessons"]:
+            if metas[lesson_id].get("status") == "draft":
+                continue
+            checked += 1
+            assert " ".join(metas[lesson_id]["title"].split()) in content, (url, lesson_id)
+            summary = " ".join(metas[lesson_id]["summary"].split())
+            assert summary[:60] not in content, (url, lesson_id)
+    assert checked > 0
+
+
+def test_headings_reach_the_index_without_their_permalinks(site: Path) -> None:
+    """Sub-results are titled with the heading's own text: no pilcrow or "#" from the
+    permalink beside it."""
+    anchors = [
+        anchor
+        for page in indexed(site).values()
+        for anchor in page["anchors"]
+        if anchor["element"] in {"h1", "h2", "h3"}
+    ]
+    assert len(anchors) > 100
+    assert not [a["text"] for a in anchors if re.search(r"[¶#]\s*$|^\s*[¶#]", a["text"])]
+
+
+def test_the_search_ui_draws_no_number_sign_before_headings() -> None:
+    """Pagefind's UI puts ``content: "#"`` before each sub-result's heading; search.css, loaded
+    after it, takes it away with a selector of the same weight."""
+    css = (ROOT / "hooks/overrides/assets/stylesheets/search.css").read_text(encoding="utf-8")
+    rule = re.search(r"([^{}]*\.pf-heading-link::before)\s*\{([^}]*)\}", css)
+    assert rule and "content: none" in rule[2]
+    assert rule[1].count(r"#\#") == 3  # Pagefind's :is(*, #\#) x3 specificity, matched

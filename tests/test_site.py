@@ -233,6 +233,14 @@ def test_drafts_only_in_the_preview(
     assert ("tracks/drafts.md" in pages) is serving
     assert ("lessons/tenant-unions.md" in nav) is serving
     assert "lessons/care-work.md" in pages  # published lessons always
+    banner = "Draft — not published."
+    content = {file.src_uri: file.content_string for file in files.documentation_pages()}
+    assert banner not in content["lessons/care-work.md"]
+    if serving:
+        assert (
+            f'<p class="draft-banner" role="note"><strong>{banner}'
+            in (content["lessons/tenant-unions.md"])
+        )
 
 
 def test_a_long_course_lists_its_sessions_in_groups() -> None:

@@ -17,6 +17,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E011": ("error", "prerequisites go round in a circle"),
     "E012": ("error", "a lesson comes before its prerequisite in a track"),
     "E020": ("error", "the agenda's minutes do not add up to the duration"),
+    "E021": ("error", "an agenda segment names an activity the lesson does not define"),
+    "W022": ("warning", "an activity's minutes differ from its agenda segment's"),
     "E030": ("error", "a citation uses a key that is not in bibliography.bib"),
     "E031": ("error", "a reading's or the next reading's key is not in bibliography.bib"),
     "E032": (

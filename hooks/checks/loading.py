@@ -84,6 +84,12 @@ def _yaml_problem(root: Path, problem: Problem) -> Problem:
     return problem
 
 
+UNKNOWN_ACTIVITY = re.compile(
+    r"agenda segment .* names activity .*which this lesson does not define"
+)
+"""The model's message for an agenda naming an undefined activity (it knows no line)."""
+
+
 def _refine(
     problems: list[Problem], lessons: list[_LessonText | None], root: Path
 ) -> list[Problem]:
@@ -104,6 +110,12 @@ def _refine(
             continue
         prerequisite = re.fullmatch(r"prerequisite '(.+)' is not a lesson", problem.message)
         lesson = by_path.get(problem.path)
+        if (
+            lesson is not None
+            and lesson.node is not None
+            and UNKNOWN_ACTIVITY.search(problem.message)
+        ):
+            continue  # E021 reports it where the agenda names it, with the closest id
         if prerequisite and lesson is not None:
             refined.append(_prerequisite_problem(lesson, prerequisite.group(1), by_path))
             continue

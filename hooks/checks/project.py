@@ -103,7 +103,8 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
     if curriculum is not None:
         problems += _file_name_problems(curriculum)
 
-    report.problems = _unique(problems)
+    unreadable = {lesson.source.path for lesson in lessons if lesson and lesson.node is None}
+    report.problems = _unique(_without_follow_on(problems, unreadable))
     report.curriculum = curriculum
     report.files = (
         scan.files
@@ -111,6 +112,15 @@ def check_project(root: Path | str, settings: Mapping[str, Any] | None = None) -
         + sum((root / "curriculum" / name).exists() for name in ("course.yml", "glossary.yml"))
     )
     return report
+
+
+def _without_follow_on(problems: Iterable[Problem], unreadable: set[str]) -> Iterator[Problem]:
+    """Drop the warnings of lessons whose front matter cannot be parsed: without it the checker
+    cannot tell a draft from a published lesson (so every TODO looked like a slip), and the
+    YAML error is the one thing to fix first."""
+    for problem in problems:
+        if problem.level != "warning" or problem.path not in unreadable:
+            yield problem
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:
@@ -141,6 +151,7 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
             _collect_yaml_citations(scan, source, scalar.value, raw, start)
         if published:
             yield from _todo(source, raw, start)
+    yield from _agenda_activity_problems(lesson)
     keyed = [(reading, "key", "reading") for reading in _items(_get(lesson.node, "readings"))]
     keyed.append((_get(lesson.node, "next_reading"), "key", "reading"))
     keyed += [(handout, "source", "source") for handout in _items(_get(lesson.node, "handouts"))]
@@ -158,6 +169,59 @@ def _lesson_problems(lesson: _LessonText, scan: _Scan, site: Site) -> Iterator[P
     if published:
         yield from _todo(source, body, lesson.body_start)
     yield from markdown_problems(source, masked, lesson.body_start, len(masked), page, site, 1)
+
+
+def _agenda_activity_problems(lesson: _LessonText) -> Iterator[Problem]:
+    """Check each agenda segment's ``activity:`` against the lesson's activities where the
+    reference is written: an unknown id (with the closest defined one) and minutes that
+    disagree (a facilitator would read one time on the run sheet and another on the card)."""
+    activities: dict[str, yaml.Node] = {}
+    for activity in _items(_get(lesson.node, "activities")):
+        identifier = _scalar(_get(activity, "id"))
+        if identifier:
+            activities.setdefault(identifier, activity)
+    given: dict[str, list[yaml.Node]] = {}
+    for segment in _items(_get(lesson.node, "agenda")):
+        reference = _get(segment, "activity")
+        name = _scalar(reference)
+        if reference is None or not name:
+            continue
+        if name in activities:
+            given.setdefault(name, []).append(segment)
+            continue
+        guess = difflib.get_close_matches(name, list(activities), n=1)
+        defined = ", ".join(f"'{known}'" for known in activities) or "none"
+        yield lesson.source.problem(
+            lesson.front_start + reference.start_mark.index,
+            "E021",
+            f"agenda segment {_scalar(_get(segment, 'title'))!r} names activity '{name}',"
+            " which this lesson does not define",
+            f"Did you mean '{guess[0]}'?"
+            if guess
+            else f"Use the 'id:' of one of the lesson's activities (defined: {defined}).",
+        )
+    for name, segments in given.items():
+        planned_node = _get(activities[name], "minutes")
+        planned = _minutes(planned_node)
+        nodes = [_get(segment, "minutes") for segment in segments]
+        minutes = [_minutes(node) for node in nodes]
+        if planned_node is None or planned is None or nodes[0] is None:
+            continue
+        if None in minutes or sum(value or 0 for value in minutes) == planned:
+            continue
+        line, _ = lesson.source.at(lesson.front_start + planned_node.start_mark.index)
+        yield lesson.source.problem(
+            lesson.front_start + nodes[0].start_mark.index,
+            "W022",
+            f"the agenda gives activity '{name}' {' + '.join(map(str, minutes))} minutes,"
+            f" but the activity says {planned} (line {line})",
+            "Make the agenda segment's minutes and the activity's 'minutes:' agree.",
+        )
+
+
+def _minutes(node: yaml.Node | None) -> int | None:
+    value = _scalar(node)
+    return int(value) if value is not None and value.isdigit() else None
 
 
 def _todo(source: Source, text: str, start: int) -> Iterator[Problem]:

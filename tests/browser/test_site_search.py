@@ -316,3 +316,26 @@ def test_search_on_a_phone(new_page: Any) -> None:
     first.click()
     page.wait_for_url(re.compile(re.escape(urlsplit(links[0]).path) + r"(\?|$)"))
     assert not dialog_open(page)
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_lesson_result_shows_the_lessons_words_and_plain_headings(
+    new_page: Any, device: str
+) -> None:
+    """ "breakfast" finds the survival-programs lesson first, with an excerpt from its prose
+    (not its reading list: "Read: pp. 231-32. Optional · about 10 minutes"), and the headings
+    under it read as written, with no "#" drawn before them."""
+    page = new_page(**(MOBILE if device == "phone" else {}))
+    goto(page, "")
+    paths = result_paths(search(page, "breakfast"))
+    assert paths[0] == "/lessons/survival-programs/", paths
+    result = page.locator("dialog.pf-modal li.pf-result").first
+    excerpt = " ".join(result.locator(".pf-result-excerpt").first.inner_text().split())
+    assert "breakfast" in excerpt.lower(), excerpt
+    assert not re.search(r"Read:|Optional|Required|minutes ·", excerpt), excerpt
+    headings = result.locator("a.pf-heading-link")
+    assert headings.count() > 0
+    for heading in headings.all():
+        before = heading.evaluate("link => getComputedStyle(link, '::before').content")
+        assert before in ("none", "normal"), before
+        assert not heading.inner_text().strip().startswith("#")
