@@ -70,3 +70,36 @@ def test_no_page_scrolls_sideways_on_a_phone(new_page: Any, pages: list[str]) ->
             )
             wide[path or "/"] = (width, culprits)
     assert wide == {}
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+FITTING_COLUMNS = 4
+"""A table of this many columns or fewer (the track schedule, a session plan) fits a 390 px
+phone screen whole; a wider one may scroll, but only inside its own box."""
+
+
+def test_tables_fit_a_phone_screen_or_scroll_in_their_own_box(
+    new_page: Any, pages: list[str]
+) -> None:
+    page = new_page(**PHONE)
+    problems = {}
+    for path in pages:
+        goto(page, path, wait_until="load")
+        tables = page.evaluate(
+            """() => [...document.querySelectorAll('article table')].map(table => {
+                const box = table.closest('.md-typeset__scrollwrap') || table.parentElement;
+                return {
+                    columns: table.rows[0] ? table.rows[0].cells.length : 0,
+                    right: table.getBoundingClientRect().right,
+                    boxRight: box.getBoundingClientRect().right,
+                    scrolls: getComputedStyle(box).overflowX === 'auto',
+                };
+            })"""
+        )
+        width = PHONE["viewport"]["width"]
+        for number, table in enumerate(tables, 1):
+            if table["columns"] <= FITTING_COLUMNS and table["right"] > width:
+                problems[f"{path or '/'} table {number}"] = f"{table['right']:.0f} px wide"
+            elif table["boxRight"] > width or not table["scrolls"]:
+                problems[f"{path or '/'} table {number}"] = "runs off the screen"
+    assert problems == {}
