@@ -427,3 +427,64 @@ def test_bibliography_warnings_stop_only_a_strict_build(tmp_path: Path) -> None:
     assert runs[True].returncode != 0 and runs[False].returncode == 0
     html = (tmp_path / "s/bibliography/index.html").read_text(encoding="utf-8")
     assert "A Second Entry" not in html and "Building Solidarity" in html
+
+
+class _NavLinks(HTMLParser):
+    """The primary sidebar's entries as (depth, text): depth 1 is the top level."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.primary_depth = 0
+        self.entries: list[tuple[int, str]] = []
+        self.text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "nav":
+            self.depth += 1
+            if "md-nav--primary" in classes:
+                self.primary_depth = self.depth
+        elif tag in {"a", "label"} and "md-nav__link" in classes and self.primary_depth:
+            self.text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            if self.depth == self.primary_depth:
+                self.primary_depth = 0
+            self.depth -= 1
+        elif tag in {"a", "label"} and self.text is not None:
+            text = " ".join("".join(self.text).split())
+            if text:
+                self.entries.append((self.depth - self.primary_depth + 1, text))
+            self.text = None
+
+    def handle_data(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+
+def test_developers_pages_sit_under_a_contributors_section_in_the_sidebar(site: Path) -> None:
+    parser = _NavLinks()
+    parser.feed(page(site, "performance"))
+    entries = parser.entries
+    top = [text for depth, text in entries if depth == 1]
+    assert "Performance" not in top, top
+    performance = next(i for i, (depth, text) in enumerate(entries) if text == "Performance")
+    section = next(text for depth, text in reversed(entries[:performance]) if depth == 1)
+    assert "contributor" in section.lower(), (section, top)
+
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def test_themes_read_as_words_on_lessons_and_the_themes_page(site: Path) -> None:
+    """Chips above a lesson's title and the Themes page show labels, never ``mutual-aid``."""
+    themes_page = re.findall(r'class="md-tag"[^>]*>([^<]+)<', page(site, "tags"))
+    assert themes_page, "the Themes page lists no theme"
+    for lesson_id in full_track():
+        chips = re.findall(r'class="md-tag"[^>]*>([^<]+)<', page(site, f"lessons/{lesson_id}"))
+        assert chips and set(chips) <= set(themes_page), (lesson_id, chips)
+    for label in themes_page:
+        assert not SLUG.fullmatch(label.strip()), label
+        assert label[:1].isupper(), label
