@@ -488,3 +488,16 @@ def test_themes_read_as_words_on_lessons_and_the_themes_page(site: Path) -> None
     for label in themes_page:
         assert not SLUG.fullmatch(label.strip()), label
         assert label[:1].isupper(), label
+
+
+def test_note_marks_that_touch_are_parted_by_a_comma(site: Path) -> None:
+    touching = {}
+    for lesson_id in full_track():
+        html = page(site, f"lessons/{lesson_id}")
+        joined = re.findall(r'>\d+</a></sup><sup id="fnref', html)
+        if joined:
+            touching[lesson_id] = len(joined)
+        assert html.count('<sup class="note-separator">,</sup>') == len(
+            re.findall(r'</sup><sup class="note-separator">,</sup><sup id="fnref', html)
+        )
+    assert touching == {}
