@@ -52,6 +52,7 @@ from typing import Any
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -734,6 +735,10 @@ class CitationExtension(Extension):
         md.preprocessors.register(_CitationPreprocessor(md, self), "citations", 25)
         # Before the footnotes extension builds its list (50).
         md.treeprocessors.register(_ReleaseReservations(md), "citations-footnotes", 55)
+        # After inline patterns (20) have made the note marks.
+        md.treeprocessors.register(_SeparateAdjacentNoteMarks(md), "note-separators", 15)
+        if self.getConfig("mode") == "print":  # after raw HTML is put back (30)
+            md.postprocessors.register(_SeparateAdjacentPrintNotes(md), "note-separators", 25)
         md.citation_notes = []  # type: ignore[attr-defined]
 
     def reset(self) -> None:
@@ -1034,6 +1039,44 @@ class _ReleaseReservations(Treeprocessor):
         footnotes = self.md.parser.blockprocessors["footnote"].footnotes  # type: ignore[attr-defined]
         for label in [k for k, v in footnotes.footnotes.items() if v == _UNSET]:
             del footnotes.footnotes[label]
+
+
+NOTE_SEPARATOR = '<sup class="note-separator">,</sup>'
+
+
+def _is_note_mark(element: Any) -> bool:
+    return (
+        element.tag == "sup"
+        and len(element) == 1
+        and "footnote-ref" in (element[0].get("class") or "").split()
+    )
+
+
+class _SeparateAdjacentNoteMarks(Treeprocessor):
+    """Two note marks side by side ("country.[@a] [^b]" with no text between) read as one
+    number: notes 6 and 7 looked like note 67, on the site and in print. Put a superscript
+    comma between them, as printed books do."""
+
+    def run(self, root: Any) -> None:
+        for parent in root.iter():
+            children = list(parent)
+            for index in range(len(children) - 1, 0, -1):
+                before, after = children[index - 1], children[index]
+                if _is_note_mark(before) and _is_note_mark(after) and not before.tail:
+                    separator = parent.makeelement("sup", {"class": "note-separator"})
+                    separator.text = ","
+                    parent.insert(index, separator)
+
+
+class _SeparateAdjacentPrintNotes(Postprocessor):
+    """The same comma in print, where a note is a ``<span class="footnote">`` (WeasyPrint
+    floats it to the foot of the page and leaves its call): the spans reach the page from the
+    HTML stash, after the tree is done, so they are separated in the finished HTML."""
+
+    ADJACENT = re.compile(r'</span>(?=<span class="footnote">)')
+
+    def run(self, text: str) -> str:
+        return self.ADJACENT.sub("</span>" + NOTE_SEPARATOR, text)
 
 
 def makeExtension(**kwargs: Any) -> CitationExtension:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import ETX, STX, AtomicString
+from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX, AtomicString
 
 from hooks.loader import Problem, SourceError, display_path, load_glossary
 
@@ -79,6 +79,50 @@ a term inside one (such as a term spelled ``wzxhzdk``) must stay unmarked, or th
 what the placeholder stands for."""
 
 
+BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>]+")
+"""An address printed as text: a term inside it ("…/survival-of-the-organized…") is not prose."""
+
+QUOTE_ENTITY = {"&ldquo;": "\u201c", "&rdquo;": "\u201d", "&lsquo;": "\u2018", "&rsquo;": "\u2019"}
+QUOTED = re.compile('["\u201c]([^"\u201c\u201d]+)["\u201d]')
+TITLE_WORD = re.compile(r"[A-Z0-9]")
+MINOR_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "in",
+        "nor",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "up",
+        "via",
+        "vs",
+        "with",
+    ]
+)
+CONTENT_NOTE = "content-note"
+"""The class of a content note (an admonition): it warns before reading, and a tooltip inside
+it draws the eye from the warning to a definition."""
+
+
+def _quoted_title(quoted: str) -> bool:
+    """Whether quoted words are a title ("Solidarity, Not Charity"): every word capitalised
+    except short joining words. A title names a work or a lesson; its words are not used as
+    the term. Scare quotes ("'organizing'?") are not titles and keep their mark."""
+    words = re.findall(r"[\w'\u2019-]+", quoted)
+    return len(words) >= 2 and all(
+        TITLE_WORD.match(word) or word.casefold() in MINOR_WORDS for word in words
+    )
+
+
 class GlossaryTerms(Treeprocessor):
     """Wrap the first occurrence of each term in running text in ``<abbr>``, in reading order."""
 
@@ -100,7 +144,11 @@ class GlossaryTerms(Treeprocessor):
 
     def _walk(self, element: etree.Element, seen: set[str], unmarked: bool) -> None:
         """Mark ``element``'s text, then each child and the text after it (its tail)."""
-        unmarked = unmarked or element.tag in UNMARKED_INSIDE
+        unmarked = (
+            unmarked
+            or element.tag in UNMARKED_INSIDE
+            or CONTENT_NOTE in (element.get("class") or "").split()
+        )
         index = 0  # the first child not yet walked
         if not unmarked and _markable(element.text):
             element.text, marks = self._mark(element.text, seen)
@@ -122,6 +170,8 @@ class GlossaryTerms(Treeprocessor):
         marks: list[etree.Element] = []
         head, last = text, 0
         stashed = [match.span() for match in PLACEHOLDER.finditer(text)]
+        stashed += [match.span() for match in BARE_URL.finditer(text)]
+        stashed += self._quoted_titles(text)
         for match in self.pattern.finditer(text):
             word = match.group(0)
             if word.casefold() in seen or any(
@@ -140,6 +190,36 @@ class GlossaryTerms(Treeprocessor):
         if marks:
             marks[-1].tail = text[last:]
         return head, marks
+
+    def _quoted_titles(self, text: str) -> list[tuple[int, int]]:
+        """Spans of ``text`` that are quoted titles. With ``smarty`` the curly quotes are
+        stashed (placeholders standing for ``&ldquo;``), so they are read back first."""
+        shown, origin = [], []  # the text with quotes restored, and where each char came from
+        position = 0
+        for match in PLACEHOLDER.finditer(text):
+            shown.append(text[position : match.start()])
+            origin.extend(range(position, match.start()))
+            stashed = self._stashed(match.group(0))
+            quote = QUOTE_ENTITY.get(stashed, "")
+            shown.append(quote)
+            origin.extend([match.start()] * len(quote))
+            position = match.end()
+        shown.append(text[position:])
+        origin.extend(range(position, len(text)))
+        visible = "".join(shown)
+        return [
+            (origin[match.start()], origin[match.end() - 1] + 1)
+            for match in QUOTED.finditer(visible)
+            if _quoted_title(match.group(1))
+        ]
+
+    def _stashed(self, placeholder: str) -> str:
+        """What a placeholder stands for, when it is stashed raw HTML (such as an entity)."""
+        found = HTML_PLACEHOLDER_RE.fullmatch(placeholder)
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        if found and int(found.group(1)) < len(blocks):
+            return str(blocks[int(found.group(1))])
+        return ""
 
 
 def _markable(text: str | None) -> bool:

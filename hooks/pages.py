@@ -55,6 +55,18 @@ def _capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def theme_label(tag: str) -> str:
+    """A theme written as a slug (``mutual-aid``) reads as words ("Mutual aid") on the chips
+    above a lesson's title and on the Themes page. A theme already written as words is kept as
+    written, so proper nouns keep their capitals ("Black Panther Party")."""
+    if not _SLUG.fullmatch(tag):
+        return tag
+    return _capitalize_first(tag.replace("-", " "))
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -69,6 +81,7 @@ def environment() -> Environment:
         capitalize_first=_capitalize_first,
         blockquote=_blockquote,
         oneline=_oneline,
+        theme_label=theme_label,
     )
     return env
 

@@ -23,10 +23,21 @@ from hooks.formatted import Formatted
 
 @dataclass(frozen=True)
 class Use:
-    """One note that cites a work: where it is and how to name it in a back-link."""
+    """One note that cites a work: where it is and its number, for a back-link."""
 
     href: str
-    label: str
+    number: int
+
+
+@dataclass
+class CitingPage:
+    """A page that cites a work: its notes that do, in order, or (when it lists the work
+    without a note, ``nocite``) a link to its "Sources". The bibliography names the page once
+    and its notes by number ("What Is Organizing? — notes 1, 4, 9"), not one link per note."""
+
+    title: str
+    notes: list[Use] = field(default_factory=list)
+    sources_href: str | None = None
 
 
 @dataclass
@@ -74,30 +85,36 @@ class References:
         pages: Mapping[str, tuple[str, str]],
         listed: Mapping[str, tuple[str, list[str]]] | None = None,
     ) -> list[dict]:
-        """Every cited work, alphabetised, with a back-link to each note citing it.
+        """Every cited work, alphabetised, with the pages citing it and a back-link to each
+        of their notes that does.
 
         ``pages`` maps a page's URL (relative to the site root, e.g. ``lessons/x/``) to its
         title and the Markdown it is rendered from; ``listed`` maps a page's URL to its title
         and the works it lists without a note (``nocite``), linked to its "Sources".
         """
-        uses: dict[str, list[Use]] = {}
+        citing: dict[str, dict[str, CitingPage]] = {}  # key -> page URL -> its notes
         for url, (title, markdown) in pages.items():
             for note in number_notes(converted_text(markdown), self.bibliography):
                 if note.citation is None:
                     continue
                 for key in dict.fromkeys(note.citation.keys):
-                    href = f"../{url}#fnref:cite-{note.number}"
-                    uses.setdefault(key, []).append(Use(href, f"{title}, note {note.number}"))
+                    cited = citing.setdefault(key, {}).setdefault(url, CitingPage(title))
+                    cited.notes.append(Use(f"../{url}#fnref:cite-{note.number}", note.number))
         for url, (title, keys) in (listed or {}).items():
             for key in keys:
-                if not any(use.href.startswith(f"../{url}#") for use in uses.get(key, [])):
-                    uses.setdefault(key, []).append(Use(f"../{url}#sources", f"{title}, sources"))
+                citing.setdefault(key, {}).setdefault(
+                    url, CitingPage(title, sources_href=f"../{url}#sources")
+                )
         keys = sorted(
-            (key for key in uses if key in self.bibliography),
+            (key for key in citing if key in self.bibliography),
             key=self.sort_key,
         )
         return [
-            {"anchor": f"ref-{key}", "html": self.entry_html(key), "citations": uses[key]}
+            {
+                "anchor": f"ref-{key}",
+                "html": self.entry_html(key),
+                "cited_in": list(citing[key].values()),
+            }
             for key in keys
         ]
 

@@ -251,6 +251,18 @@ def test_numbering_mixes_author_notes_and_citations_in_reading_order() -> None:
     assert (inside.keys, inside.footnote) == (("d",), "early")
 
 
+def test_adjacent_note_marks_are_separated_so_6_and_7_do_not_read_as_67() -> None:
+    html, _md = convert(
+        "The country.[@spade2020, 16][^aside] Then once more[@spade2020, 17] and [^aside].\n\n"
+        "[^aside]: An author's note.\n"
+    )
+    paragraph = html.split("</p>", 1)[0]
+    assert re.findall(r"</sup>(<sup[^>]*>,</sup>)?<sup", paragraph) == [
+        '<sup class="note-separator">,</sup>'
+    ]
+    assert plain(paragraph).count(",") == 1  # only between the two marks that touch
+
+
 # --------------------------------------------------------------------------- positions
 
 
@@ -681,10 +693,13 @@ def test_adjacent_citations_leave_no_raw_text() -> None:
     """Issue 20: "Alpha [@spade2020, 3] [@brrn2025, 4]." printed "[@spade2020, 3]" again."""
     html, _ = convert("Alpha [@spade2020, 3] [@brrn2025, 4].", mode="print")
     assert "@" not in html and "[" not in html
-    assert re.sub(r'<span class="footnote">.*?</span>', "¹", html) == "<p>Alpha.¹¹</p>"
+    assert re.sub(r'<span class="footnote">.*?</span>', "¹", html) == (
+        '<p>Alpha.¹<sup class="note-separator">,</sup>¹</p>'
+    )
     html, _ = convert("Alpha [@spade2020, 3] [@brrn2025, 4] [@crow2011].")
     body = html.split('<div class="footnote">')[0]
-    assert re.sub(r"<sup.*?</sup>", "¹", body) == "<p>Alpha.¹¹¹</p>\n"
+    marks = re.sub(r"<sup.*?</sup>", lambda m: "," if "separator" in m[0] else "¹", body)
+    assert marks == "<p>Alpha.¹,¹,¹</p>\n"
     first, second, third = footnotes(html)
     assert first.endswith(", 3.") and second.endswith(", 4.") and third.startswith("scott crow")
 

@@ -108,3 +108,18 @@ def test_a_term_spelled_like_markdowns_placeholder_leaves_raw_html_whole(convert
     assert "<b>bold</b>" in html
     assert "\x02" not in html and "\x03" not in html
     assert marked(html) == ["wzxhzdk"]
+
+
+def test_terms_in_bare_addresses_quoted_titles_and_content_notes_stay_plain(convert) -> None:
+    html = convert(
+        '!!! content-note "Content note"\n    This session discusses mutual aid and the police.\n\n'
+        "A copy is at https://example.org/mutual-aid/dual-power.html today.\n\n"
+        'The lesson "Mutual Aid: Roots and Meanings" asked where dual power came from.\n\n'
+        "Is it 'mutual aid'?\n",
+        "admonition",
+        "smarty",
+    )
+    assert marked(html) == ["dual power", "mutual aid"]
+    assert "<abbr" not in html.split("</div>")[0]  # the content note
+    assert "https://example.org/mutual-aid/dual-power.html" in plain(html)
+    assert "&ldquo;Mutual Aid: Roots and Meanings&rdquo;" in html  # the title, unmarked

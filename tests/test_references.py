@@ -10,6 +10,7 @@ import pytest
 from mkdocs.utils.meta import get_data
 
 from hooks.bibliography import Bibliography
+from hooks.pages import environment
 from hooks.references import References
 
 BIB = Path(__file__).parent / "fixtures" / "bib" / "curriculum.bib"
@@ -30,7 +31,10 @@ SOURCE = (
 def test_back_links_use_the_note_numbers_of_the_converted_page() -> None:
     references = References(Bibliography.load(BIB))
     entries = references.bibliography_page_entries({"lessons/x/": ("X", SOURCE)})
-    links = {entry["anchor"]: [use.href for use in entry["citations"]] for entry in entries}
+    links = {
+        entry["anchor"]: [use.href for page in entry["cited_in"] for use in page.notes]
+        for entry in entries
+    }
     assert links == {
         "ref-kropotkin1902": ["../lessons/x/#fnref:cite-1"],
         "ref-spade2020": ["../lessons/x/#fnref:cite-2"],
@@ -42,6 +46,22 @@ def test_back_links_use_the_note_numbers_of_the_converted_page() -> None:
     html = md.convert(get_data(SOURCE)[0])
     assert re.findall(r'id="fnref:(cite-\d+)"', html) == ["cite-1", "cite-2"]
     assert "[@spade2020, 99]" in html  # the code block kept its text
+
+
+def test_a_page_citing_a_work_in_many_notes_is_named_once_with_its_note_numbers() -> None:
+    source = "A.[@spade2020, 1]\n\nB.[@kropotkin1902, 2]\n\nC.[@spade2020, 3; @kropotkin1902, 4]\n"
+    references = References(Bibliography.load(BIB))
+    entries = references.bibliography_page_entries(
+        {"lessons/x/": ("Lesson X", source), "lessons/y/": ("Lesson Y", "D.[@spade2020, 5]\n")}
+    )
+    (spade,) = [entry for entry in entries if entry["anchor"] == "ref-spade2020"]
+    assert [(page.title, [use.number for use in page.notes]) for page in spade["cited_in"]] == [
+        ("Lesson X", [1, 3]),
+        ("Lesson Y", [1]),
+    ]
+    html = environment().get_template("bibliography.md.j2").render(entries=entries)
+    assert "Lesson X —&nbsp;notes <a" in html and "Lesson Y —&nbsp;note <a" in html
+    assert html.count("Lesson X") == 2  # once for each work it cites, not once per note
 
 
 # --------------------------------------------------------------------------- nocite
@@ -88,7 +108,9 @@ def test_nocite_in_front_matter_lists_works_in_sources_and_bibliography(tmp_path
     listed = {"lessons/organizing-basics/": (lesson.meta.title, pages.listed_keys(lesson))}
     entries = references.bibliography_page_entries({}, listed)
     (ward,) = [entry for entry in entries if entry["anchor"] == "ref-ward1973"]
-    assert [use.href for use in ward["citations"]] == ["../lessons/organizing-basics/#sources"]
+    assert [page.sources_href for page in ward["cited_in"]] == [
+        "../lessons/organizing-basics/#sources"
+    ]
 
 
 @pytest.mark.parametrize(
