@@ -619,6 +619,7 @@ def lesson_context(
     if source_keys:
         parts.append((f"{lesson.id}-sources", "Sources"))
     parts.append((f"{lesson.id}-notes", "Notes page"))
+    parts.append(("feedback", "Feedback form"))  # shown on a session packet's cover only
     return {
         "id": lesson.id,
         "path": lesson.path,

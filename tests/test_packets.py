@@ -707,3 +707,17 @@ def test_printed_labels_stand_apart_from_what_they_label(built: dict) -> None:
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Source: " in text and "Read: " in text
     assert not re.search(r"\b(Source|Read)[A-Z]", text)
+
+
+def test_every_planned_packet_ends_with_the_feedback_form(curriculum: Curriculum) -> None:
+    """The facilitator guide and CONTRIBUTING promise it: every packet, not only the tracks'."""
+    md = MarkdownConverter(ROOT)
+    for spec in plan(curriculum):
+        document = packet_html(curriculum, spec, md, curriculum.course.start_time)
+        body = document[document.index("<body") : document.rindex("</body>")]
+        sections = re.findall(r'<section class="([a-z -]+)" id="[^"]+">', body)
+        last = [c for c in sections if c.split()[0] not in {"timing-sheet", "back-cover"}][-1]
+        assert last == "feedback", (spec.filename, sections[-3:])
+        assert body.count('id="feedback"') == 1, spec.filename
+        if spec.scope == "lesson":
+            assert 'href="#feedback"' in body, spec.filename  # listed on the cover
