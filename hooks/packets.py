@@ -38,6 +38,7 @@ import functools
 import gc
 import hashlib
 import html
+import itertools
 import json
 import logging
 import math
@@ -61,7 +62,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from hooks.cachefile import write_atomically
-from hooks.model import Curriculum, GlossaryTerm, Grouping, Lesson
+from hooks.model import Curriculum, GlossaryTerm, Grouping, Lesson, SegmentKind
 from hooks.pages import ACCESS_LABELS, RIGHTS_LABELS, PacketLink, clock_times, hours
 from hooks.pdfcheck import (
     NotePlacement,
@@ -565,8 +566,10 @@ def lesson_context(
     body_html = facilitator_ids(body_html, lesson.id)
     fac_titles = [title or "Facilitator note" for title in FACILITATOR_TITLE.findall(lesson.body)]
     activity_anchor = {a.id: f"{lesson.id}-handout-{a.id}" for a in meta.activities}
-    rows = clock_times(meta.agenda, start_time)
-    end_clock = _add_minutes(rows[-1].clock, meta.agenda[-1].minutes)
+    rows = clock_times(meta.agenda, start_time or "00:00")
+    end_clock = _add_minutes(rows[-1].clock, meta.agenda[-1].minutes) if start_time else ""
+    offsets = [0, *itertools.accumulate(segment.minutes for segment in meta.agenda)]
+    choice = question_choice(meta)
     cited = md.cited_keys(
         "\n".join(
             [
@@ -648,9 +651,10 @@ def lesson_context(
         ],
         "body_html": body_html,
         "discussion": [
-            (tier, [md.inline(q) for q in items])
+            (tier, [(md.inline(q), q in choice.suggested) for q in items])
             for tier, items in meta.discussion_questions.tiers()
         ],
+        "choice": choice,
         "activities": [
             {
                 "id": a.id,
@@ -697,7 +701,9 @@ def lesson_context(
         "cited": cited,
         "agenda": [
             {
-                "clock": row.clock,
+                "clock": row.clock if start_time else "",
+                "offset": _offset(offset),
+                "discussion": row.segment.kind is SegmentKind.DISCUSSION,
                 "minutes": row.segment.minutes,
                 "title": row.segment.title,
                 "kind": KIND_LABELS[row.segment.kind.value],
@@ -705,9 +711,10 @@ def lesson_context(
                 "script_html": md.convert(row.segment.script) if row.segment.script else "",
                 "prompt_html": md.inline(row.segment.prompt) if row.segment.prompt else "",
             }
-            for row in rows
+            for row, offset in zip(rows, offsets, strict=False)
         ],
         "end_clock": end_clock,
+        "end_offset": _offset(offsets[-1]),
         "materials": [
             {"text_html": md.inline(item), "activity": a.title}
             for a in meta.activities
@@ -734,6 +741,55 @@ def _term(term: GlossaryTerm, md: MarkdownConverter) -> dict[str, Any]:
     }
 
 
+MINUTES_PER_QUESTION = (6, 8)
+"""A group question takes about six to eight minutes of talk once a few people have spoken."""
+
+
+@dataclass(frozen=True)
+class QuestionChoice:
+    """How many of a session's discussion questions its discussion time allows, and which.
+
+    Derived from the agenda's discussion minutes, so a lesson never hard-codes it: when there
+    are more questions than time, the run sheet and the question page say "choose 2 to 3" and
+    mark the ones to start with, taken in turn from each tier (experience, readings, action).
+    """
+
+    minutes: int
+    count: int
+    low: int
+    high: int
+    suggested: frozenset[str]
+
+    @property
+    def needed(self) -> bool:
+        return self.count > self.high
+
+    @property
+    def span(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}\u2013{self.high}"
+
+
+def question_choice(meta: Any) -> QuestionChoice:
+    """The :class:`QuestionChoice` for one lesson's metadata."""
+    minutes = sum(s.minutes for s in meta.agenda if s.kind is SegmentKind.DISCUSSION)
+    tiers = [items for _, items in meta.discussion_questions.tiers()]
+    count = sum(len(items) for items in tiers)
+    fast, slow = MINUTES_PER_QUESTION
+    low = max(1, minutes // slow)
+    high = max(low, minutes // fast)
+    in_turn = [
+        items[depth] for depth in range(max(map(len, tiers), default=0))
+        for items in tiers if depth < len(items)
+    ]  # fmt: skip
+    suggested = frozenset(in_turn[:low]) if count > high else frozenset()
+    return QuestionChoice(minutes, count, low, high, suggested)
+
+
+def _offset(minutes: int) -> str:
+    """Time from the start of the session, as printed on a run sheet: ``+1:05``."""
+    return f"+{minutes // 60}:{minutes % 60:02d}"
+
+
 def _add_minutes(clock: str, minutes: int) -> str:
     hour, minute = map(int, clock.split(":"))
     total = (hour * 60 + minute + minutes) % (24 * 60)
@@ -747,7 +803,11 @@ def license_label(code: str) -> str:
 def packet_html(
     curriculum: Curriculum, spec: PacketSpec, md: MarkdownConverter, start_time: str
 ) -> str:
-    """The complete HTML document of one packet (before WeasyPrint)."""
+    """The complete HTML document of one packet (before WeasyPrint).
+
+    ``start_time`` ("HH:MM") prints clock times on the run sheets; empty, they print times from
+    the start (+0:10) beside a blank clock column to fill in by hand.
+    """
     return packet_document(curriculum, spec, md, start_time)[0]
 
 
@@ -1480,9 +1540,11 @@ def build_all(
     started = time.perf_counter()
     root = root.resolve()
     specs = list(specs if specs is not None else plan(curriculum))
-    start = start_time or curriculum.course.start_time
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", start):
-        raise PacketError("curriculum/course.yml", f"start time {start!r} is not HH:MM")
+    # Without a start time the run sheets print times from the start (+0:10) beside a blank
+    # clock column: the published packets are used by groups that meet at any hour.
+    start = start_time or ""
+    if start and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", start):
+        raise PacketError("--start-time", f"start time {start!r} is not HH:MM")
     for spec in specs:
         for lesson_id in spec.lessons:
             if lesson_id not in curriculum.lessons:

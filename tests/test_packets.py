@@ -313,13 +313,17 @@ def test_notes_restart_at_one_in_each_session_of_a_course_packet(built: dict) ->
 def test_bookmarks_follow_the_lessons(built: dict, curriculum: Curriculum) -> None:
     lesson = curriculum.lessons[LESSON]
     marks = outline(PdfReader(built["pdf"]["participant"]))
-    assert [title for level, title, _ in marks if level == 0] == [lesson.meta.title]
+    assert [title for level, title, _ in marks if level == 0] == [
+        lesson.meta.title,
+        "Feedback form",
+    ]
     second = [squash(title) for level, title, _ in marks if level == 1]
     headings = re.findall(r"^## (.+)$", strip_facilitator_blocks(lesson.body), re.M)
     expected = ["Before the session", *headings, "Discussion questions", "Key points",
                 *(f"Activity: {a.title}" for a in lesson.meta.activities),
                 *(handout.title for handout in lesson.meta.handouts),
-                "Key terms", "Sources", "Notes"]  # fmt: skip
+                "Key terms", "Sources", "Notes",
+                "How long did each part actually take?"]  # fmt: skip
     assert second == [squash(title) for title in expected]
     pages = [page for _, _, page in marks]
     assert pages == sorted(pages)
@@ -721,3 +725,60 @@ def test_every_planned_packet_ends_with_the_feedback_form(curriculum: Curriculum
         assert body.count('id="feedback"') == 1, spec.filename
         if spec.scope == "lesson":
             assert 'href="#feedback"' in body, spec.filename  # listed on the cover
+
+
+def test_published_run_sheets_print_times_from_the_start_beside_a_blank_clock(
+    curriculum: Curriculum,
+) -> None:
+    md = MarkdownConverter(ROOT)
+    meta = curriculum.lessons[LESSON].meta
+    document = packet_html(curriculum, SPECS["facilitator"], md, "")
+    sheet = document[document.index('class="run-sheet"') : document.index("What to say")]
+    offsets = re.findall(r'<td class="offset">\+(\d+):(\d\d)</td>', sheet)
+    assert [int(h) * 60 + int(m) for h, m in offsets] == [
+        sum(s.minutes for s in meta.agenda[:i]) for i in range(len(meta.agenda) + 1)
+    ]
+    assert sheet.count('<td class="clock write"></td>') == len(meta.agenda) + 1
+    assert not re.search(r"\d\d:\d\d", visible_text(sheet))
+    assert "can be changed" not in document
+    css = (ROOT / "hooks/templates/print/print.css").read_text()
+    assert re.search(r"table\.agenda td\.part[^{]*\{[^}]*hyphens: none", css)
+    assert '<td class="part">' in sheet
+
+
+def visible_text(document: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", document))
+
+
+def with_discussion_minutes(curriculum: Curriculum, minutes: int) -> Curriculum:
+    lesson = curriculum.lessons[LESSON]
+    agenda = [
+        s.model_copy(update={"minutes": minutes}) if s.kind.value == "discussion" else s
+        for s in lesson.meta.agenda
+    ]
+    meta = lesson.meta.model_copy(update={"agenda": agenda})
+    lessons = {**curriculum.lessons, LESSON: lesson.model_copy(update={"meta": meta})}
+    return curriculum.model_copy(update={"lessons": lessons})
+
+
+@pytest.mark.parametrize(("minutes", "span", "picked"), [(20, "2\u20133", 2), (30, "3\u20135", 3)])
+def test_discussion_says_how_many_questions_fit_its_minutes(
+    curriculum: Curriculum, minutes: int, span: str, picked: int
+) -> None:
+    changed = with_discussion_minutes(curriculum, minutes)
+    count = changed.lessons[LESSON].meta.discussion_questions.count()
+    document = packet_html(changed, SPECS["facilitator"], MarkdownConverter(ROOT), "")
+    text = " ".join(visible_text(document).split())
+    assert f"time for {span} of these {count} questions" in text
+    assert f"Time for {span} of the {count} questions" in text  # on the run sheet too
+    discussion = document[document.index('class="discussion"') :]
+    discussion = discussion[: discussion.index("</section>")]
+    assert discussion.count('<li><p><span class="pick">Start here</span> ') == picked
+    tiers = re.split(r'<h3 class="tier">', discussion)[1:]
+    assert sum('<li><p><span class="pick">' in tier for tier in tiers) == min(picked, len(tiers))
+
+
+def test_discussion_with_time_for_every_question_needs_no_choice(curriculum: Curriculum) -> None:
+    changed = with_discussion_minutes(curriculum, 90)
+    document = packet_html(changed, SPECS["facilitator"], MarkdownConverter(ROOT), "")
+    assert "Start here" not in document and 'class="choose"' not in document
