@@ -613,7 +613,12 @@ def lesson_context(
         (f"{lesson.id}-text", "The lesson text"),
         (f"{lesson.id}-discussion", "Discussion questions, key points and closing"),
     ]
-    parts += [(activity_anchor[a.id], f"Handout: {a.title}") for a in meta.activities]
+    for a in meta.activities:
+        parts.append((activity_anchor[a.id], f"Handout: {a.title}"))
+        if a.cards:
+            parts.append((f"{activity_anchor[a.id]}-cards", f"Cards to cut apart ({len(a.cards)})"))
+        if a.worksheet:
+            parts.append((f"{activity_anchor[a.id]}-worksheet", a.worksheet.title))
     if handout_anchor:  # one line on the cover, however many sources: the cover is one page
         count = len(handout_anchor)
         parts.append((handout_anchor[0], f"Primary source{'s' * (count > 1)} ({count})"))
@@ -667,6 +672,17 @@ def lesson_context(
                 "instructions_html": md.convert(
                     a.instructions if facilitator else strip_facilitator_blocks(a.instructions)
                 ),
+                "cards": [
+                    {"title_html": md.inline(card.title), "text_html": md.inline(card.text)}
+                    for card in a.cards
+                ],
+                "worksheet": {
+                    "title": a.worksheet.title,
+                    "columns": a.worksheet.columns,
+                    "rows": a.worksheet.rows,
+                }
+                if a.worksheet
+                else None,
                 "guidance_html": md.convert(a.facilitator_guidance)
                 if facilitator and a.facilitator_guidance.strip()
                 else "",
@@ -718,7 +734,7 @@ def lesson_context(
         "materials": [
             {"text_html": md.inline(item), "activity": a.title}
             for a in meta.activities
-            for item in a.materials
+            for item in [*a.materials, *a.supplies]
         ],
         "timing_advice_html": md.convert(meta.timing_advice)
         if facilitator and meta.timing_advice.strip()

@@ -320,7 +320,10 @@ def test_bookmarks_follow_the_lessons(built: dict, curriculum: Curriculum) -> No
     second = [squash(title) for level, title, _ in marks if level == 1]
     headings = re.findall(r"^## (.+)$", strip_facilitator_blocks(lesson.body), re.M)
     expected = ["Before the session", *headings, "Discussion questions", "Key points",
-                *(f"Activity: {a.title}" for a in lesson.meta.activities),
+                *(title for a in lesson.meta.activities for title in (
+                    f"Activity: {a.title}",
+                    *([f"Cards to cut apart: {a.title}"] if a.cards else []),
+                    *([a.worksheet.title] if a.worksheet else []))),
                 *(handout.title for handout in lesson.meta.handouts),
                 "Key terms", "Sources", "Notes",
                 "How long did each part actually take?"]  # fmt: skip
@@ -782,3 +785,41 @@ def test_discussion_with_time_for_every_question_needs_no_choice(curriculum: Cur
     changed = with_discussion_minutes(curriculum, 90)
     document = packet_html(changed, SPECS["facilitator"], MarkdownConverter(ROOT), "")
     assert "Start here" not in document and 'class="choose"' not in document
+
+
+def test_cards_and_worksheets_print_as_their_own_pages_in_every_variant(
+    curriculum: Curriculum,
+) -> None:
+    md = MarkdownConverter(ROOT)
+    activity = curriculum.lessons[LESSON].meta.activities[0]
+    assert activity.cards and activity.worksheet and activity.supplies
+    variants = [s for s in plan(curriculum) if s.key == LESSON]
+    assert {s.paper for s in variants} == {"letter", "a4"}
+    for spec in variants:
+        document = packet_html(curriculum, spec, md, "")
+        anchor = f"{LESSON}-handout-{activity.id}"
+        cards = document[document.index(f'id="{anchor}-cards"') :]
+        cards = cards[: cards.index("</section>")]
+        assert cards.count('<div class="card">') == len(activity.cards), spec.filename
+        for card in activity.cards:
+            assert squash(card.text) in visible(cards), (spec.filename, card.title)
+        sheet = document[document.index(f'id="{anchor}-worksheet"') :]
+        sheet = sheet[: sheet.index("</section>")]
+        heads = re.findall(r"<th>([^<]+)</th>", sheet)
+        assert [html.unescape(h) for h in heads] == activity.worksheet.columns
+        assert sheet.count("<tr><td></td>") == activity.worksheet.rows
+        # The participant's handout lists what they work with, not the facilitator's supplies
+        handout = document[document.index(f'id="{anchor}"') :]
+        handout = visible(handout[: handout.index("<h3>Instructions</h3>")])
+        for item in activity.supplies:
+            assert squash(item) not in handout, (spec.filename, item)
+        for item in activity.materials:
+            assert squash(item) in handout, (spec.filename, item)
+        if spec.edition == "facilitator":
+            checklist = document[document.index('<ul class="checklist">') :]
+            checklist = visible(checklist[: checklist.index("</ul>")])
+            for item in [*activity.materials, *activity.supplies]:
+                assert squash(item) in checklist, (spec.filename, item)
+    css = (ROOT / "hooks/templates/print/print.css").read_text()
+    assert re.search(r"section\.card-sheet \.cards \{[^}]*display: grid", css)
+    assert re.search(r"section\.card-sheet \.card \{[^}]*break-inside: avoid[^}]*dashed", css)
