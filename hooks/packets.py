@@ -215,11 +215,12 @@ class PacketSpec:
 
 
 def plan(curriculum: Curriculum) -> list[PacketSpec]:
-    """The packets a site build publishes (72 files for 10 lessons and 3 tracks).
+    """The packets a site build publishes (92 files for 10 lessons and 3 tracks).
 
-    Per lesson: participant and facilitator on Letter and A4, large print (Letter) and a
-    booklet (participant, Letter sheets). Per track: the course packet, both editions, Letter
-    and A4.
+    Per lesson, on Letter and on A4 alike (groups outside North America print on A4):
+    participant and facilitator editions, large print and a booklet (participant; half-letter
+    pages on Letter sheets, A5 on A4). Per track: the course packet, both editions, Letter and
+    A4.
     """
     specs = []
     for lesson in curriculum.ordered_lessons():
@@ -227,8 +228,9 @@ def plan(curriculum: Curriculum) -> list[PacketSpec]:
         for edition in EDITIONS:
             for paper in PAPERS:
                 specs.append(PacketSpec(lesson.id, ids, edition, paper))
-        specs.append(PacketSpec(lesson.id, ids, "participant", "letter", "large-print"))
-        specs.append(PacketSpec(lesson.id, ids, "participant", "letter", "booklet"))
+        for style in ("large-print", "booklet"):
+            for paper in PAPERS:
+                specs.append(PacketSpec(lesson.id, ids, "participant", paper, style))
     for track in curriculum.course.tracks:
         for edition in EDITIONS:
             for paper in PAPERS:
@@ -613,12 +615,10 @@ def lesson_context(
         (f"{lesson.id}-text", "The lesson text"),
         (f"{lesson.id}-discussion", "Discussion questions, key points and closing"),
     ]
-    for a in meta.activities:
-        parts.append((activity_anchor[a.id], f"Handout: {a.title}"))
-        if a.cards:
-            parts.append((f"{activity_anchor[a.id]}-cards", f"Cards to cut apart ({len(a.cards)})"))
-        if a.worksheet:
-            parts.append((f"{activity_anchor[a.id]}-worksheet", a.worksheet.title))
+    for a in meta.activities:  # its card sheet and worksheet follow it: one line on the cover
+        extras = [*(["cards"] if a.cards else []), *(["worksheet"] if a.worksheet else [])]
+        suffix = f" (with {' and '.join(extras)})" if extras else ""
+        parts.append((activity_anchor[a.id], f"Handout: {a.title}{suffix}"))
     if handout_anchor:  # one line on the cover, however many sources: the cover is one page
         count = len(handout_anchor)
         parts.append((handout_anchor[0], f"Primary source{'s' * (count > 1)} ({count})"))
@@ -626,8 +626,7 @@ def lesson_context(
         parts.append((f"{lesson.id}-terms", "Key terms"))
     if source_keys:
         parts.append((f"{lesson.id}-sources", "Sources"))
-    parts.append((f"{lesson.id}-notes", "Notes page"))
-    parts.append(("feedback", "Feedback form"))  # shown on a session packet's cover only
+    parts.append((f"{lesson.id}-notes", "Notes page and feedback form"))  # one line: see above
     return {
         "id": lesson.id,
         "path": lesson.path,

@@ -142,7 +142,7 @@ def test_plan_builds_sensible_variants(curriculum: Curriculum) -> None:
     per_lesson = [s for s in specs if s.key == LESSON]
     assert {s.label for s in per_lesson} == {
         "Participant · Letter", "Participant · A4", "Facilitator · Letter", "Facilitator · A4",
-        "Large print · Letter", "Booklet · Letter",
+        "Large print · Letter", "Large print · A4", "Booklet · Letter", "Booklet · A4",
     }  # fmt: skip
     for track in curriculum.course.tracks:
         mine = [s for s in specs if s.key == f"track:{track.id}"]
@@ -726,8 +726,8 @@ def test_every_planned_packet_ends_with_the_feedback_form(curriculum: Curriculum
         last = [c for c in sections if c.split()[0] not in {"timing-sheet", "back-cover"}][-1]
         assert last == "feedback", (spec.filename, sections[-3:])
         assert body.count('id="feedback"') == 1, spec.filename
-        if spec.scope == "lesson":
-            assert 'href="#feedback"' in body, spec.filename  # listed on the cover
+        if spec.scope == "lesson":  # listed on the cover
+            assert "Notes page and feedback form</a>" in body, spec.filename
 
 
 def test_published_run_sheets_print_times_from_the_start_beside_a_blank_clock(
@@ -823,3 +823,18 @@ def test_cards_and_worksheets_print_as_their_own_pages_in_every_variant(
     css = (ROOT / "hooks/templates/print/print.css").read_text()
     assert re.search(r"section\.card-sheet \.cards \{[^}]*display: grid", css)
     assert re.search(r"section\.card-sheet \.card \{[^}]*break-inside: avoid[^}]*dashed", css)
+
+
+def test_a_booklet_prints_its_making_steps_on_the_inside_front_page(curriculum: Curriculum) -> None:
+    md = MarkdownConverter(ROOT)
+    course = PacketSpec("custom", (LESSON, SECOND), "participant", "a4", "booklet", title="Two")
+    for spec in (SPECS["booklet"], course):
+        document = packet_html(curriculum, spec, md, "")
+        sections = re.findall(r'<(?:section|nav) class="([a-z -]+)" id="[^"]+"', document)
+        cover = next(i for i, c in enumerate(sections) if "front-cover" in c)
+        assert sections[cover + 1] == "booklet-howto", (spec.filename, sections[:4])
+        steps = visible(document[document.index('id="how-to-print"') :].split("</section>")[0])
+        for step in ("double-sided", "flipping on the short edge", "fold", "staple"):
+            assert squash(step) in steps, (spec.filename, step)
+    standard = packet_html(curriculum, SPECS["participant"], md, "")
+    assert "how-to-print" not in standard
