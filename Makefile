@@ -67,9 +67,10 @@ new-lesson: install
 	$(BIN)/curriculum new-lesson --id "$(ID)" --title "$(TITLE)"
 
 # make packet LESSONS="what-is-organizing survival-programs" EDITION=facilitator PAPER=a4
+# START=18:30 prints clock times on the run sheets (without it: +0:10 and a blank clock column)
 packet: install
 	$(BIN)/curriculum packet custom $(LESSONS) --edition "$(or $(EDITION),participant)" \
-		--paper "$(or $(PAPER),letter)"
+		--paper "$(or $(PAPER),letter)" $(if $(START),--start-time "$(START)")
 
 bench: install
 	$(BIN)/python bench/run.py

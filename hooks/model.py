@@ -107,13 +107,35 @@ class Grouping(StrEnum):
     WHOLE_GROUP = "whole-group"
 
 
+class Card(Strict):
+    """One card of an activity's cut-out set: printed in a grid with cut lines."""
+
+    title: Text
+    text: Text
+
+
+class Worksheet(Strict):
+    """A worksheet an activity fills in: printed as an empty table with these columns."""
+
+    title: Text
+    columns: list[Text] = Field(min_length=2, max_length=6)
+    rows: Annotated[int, Field(gt=0, le=20)] = 4
+
+
 class Activity(Strict):
+    """One activity. ``materials`` are what participants work with (listed on their handout);
+    ``supplies`` what the facilitator brings (markers, a timer: the facilitator's checklist
+    only). ``cards`` and ``worksheet`` are printed as pages ready to photocopy and cut."""
+
     id: Slug
     title: Text
     minutes: Minutes
     grouping: Grouping
     materials: list[Text] = []
+    supplies: list[Text] = []
     instructions: Text
+    cards: list[Card] = []
+    worksheet: Worksheet | None = None
     facilitator_guidance: str = ""
 
 

@@ -38,6 +38,7 @@ import functools
 import gc
 import hashlib
 import html
+import itertools
 import json
 import logging
 import math
@@ -61,7 +62,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from hooks.cachefile import write_atomically
-from hooks.model import Curriculum, GlossaryTerm, Grouping, Lesson
+from hooks.model import Curriculum, GlossaryTerm, Grouping, Lesson, SegmentKind
 from hooks.pages import ACCESS_LABELS, RIGHTS_LABELS, PacketLink, clock_times, hours
 from hooks.pdfcheck import (
     NotePlacement,
@@ -214,11 +215,12 @@ class PacketSpec:
 
 
 def plan(curriculum: Curriculum) -> list[PacketSpec]:
-    """The packets a site build publishes (72 files for 10 lessons and 3 tracks).
+    """The packets a site build publishes (92 files for 10 lessons and 3 tracks).
 
-    Per lesson: participant and facilitator on Letter and A4, large print (Letter) and a
-    booklet (participant, Letter sheets). Per track: the course packet, both editions, Letter
-    and A4.
+    Per lesson, on Letter and on A4 alike (groups outside North America print on A4):
+    participant and facilitator editions, large print and a booklet (participant; half-letter
+    pages on Letter sheets, A5 on A4). Per track: the course packet, both editions, Letter and
+    A4.
     """
     specs = []
     for lesson in curriculum.ordered_lessons():
@@ -226,8 +228,9 @@ def plan(curriculum: Curriculum) -> list[PacketSpec]:
         for edition in EDITIONS:
             for paper in PAPERS:
                 specs.append(PacketSpec(lesson.id, ids, edition, paper))
-        specs.append(PacketSpec(lesson.id, ids, "participant", "letter", "large-print"))
-        specs.append(PacketSpec(lesson.id, ids, "participant", "letter", "booklet"))
+        for style in ("large-print", "booklet"):
+            for paper in PAPERS:
+                specs.append(PacketSpec(lesson.id, ids, "participant", paper, style))
     for track in curriculum.course.tracks:
         for edition in EDITIONS:
             for paper in PAPERS:
@@ -565,8 +568,10 @@ def lesson_context(
     body_html = facilitator_ids(body_html, lesson.id)
     fac_titles = [title or "Facilitator note" for title in FACILITATOR_TITLE.findall(lesson.body)]
     activity_anchor = {a.id: f"{lesson.id}-handout-{a.id}" for a in meta.activities}
-    rows = clock_times(meta.agenda, start_time)
-    end_clock = _add_minutes(rows[-1].clock, meta.agenda[-1].minutes)
+    rows = clock_times(meta.agenda, start_time or "00:00")
+    end_clock = _add_minutes(rows[-1].clock, meta.agenda[-1].minutes) if start_time else ""
+    offsets = [0, *itertools.accumulate(segment.minutes for segment in meta.agenda)]
+    choice = question_choice(meta)
     cited = md.cited_keys(
         "\n".join(
             [
@@ -610,7 +615,10 @@ def lesson_context(
         (f"{lesson.id}-text", "The lesson text"),
         (f"{lesson.id}-discussion", "Discussion questions, key points and closing"),
     ]
-    parts += [(activity_anchor[a.id], f"Handout: {a.title}") for a in meta.activities]
+    for a in meta.activities:  # its card sheet and worksheet follow it: one line on the cover
+        extras = [*(["cards"] if a.cards else []), *(["worksheet"] if a.worksheet else [])]
+        suffix = f" (with {' and '.join(extras)})" if extras else ""
+        parts.append((activity_anchor[a.id], f"Handout: {a.title}{suffix}"))
     if handout_anchor:  # one line on the cover, however many sources: the cover is one page
         count = len(handout_anchor)
         parts.append((handout_anchor[0], f"Primary source{'s' * (count > 1)} ({count})"))
@@ -618,7 +626,7 @@ def lesson_context(
         parts.append((f"{lesson.id}-terms", "Key terms"))
     if source_keys:
         parts.append((f"{lesson.id}-sources", "Sources"))
-    parts.append((f"{lesson.id}-notes", "Notes page"))
+    parts.append((f"{lesson.id}-notes", "Notes page and feedback form"))  # one line: see above
     return {
         "id": lesson.id,
         "path": lesson.path,
@@ -647,9 +655,10 @@ def lesson_context(
         ],
         "body_html": body_html,
         "discussion": [
-            (tier, [md.inline(q) for q in items])
+            (tier, [(md.inline(q), q in choice.suggested) for q in items])
             for tier, items in meta.discussion_questions.tiers()
         ],
+        "choice": choice,
         "activities": [
             {
                 "id": a.id,
@@ -662,6 +671,17 @@ def lesson_context(
                 "instructions_html": md.convert(
                     a.instructions if facilitator else strip_facilitator_blocks(a.instructions)
                 ),
+                "cards": [
+                    {"title_html": md.inline(card.title), "text_html": md.inline(card.text)}
+                    for card in a.cards
+                ],
+                "worksheet": {
+                    "title": a.worksheet.title,
+                    "columns": a.worksheet.columns,
+                    "rows": a.worksheet.rows,
+                }
+                if a.worksheet
+                else None,
                 "guidance_html": md.convert(a.facilitator_guidance)
                 if facilitator and a.facilitator_guidance.strip()
                 else "",
@@ -696,7 +716,9 @@ def lesson_context(
         "cited": cited,
         "agenda": [
             {
-                "clock": row.clock,
+                "clock": row.clock if start_time else "",
+                "offset": _offset(offset),
+                "discussion": row.segment.kind is SegmentKind.DISCUSSION,
                 "minutes": row.segment.minutes,
                 "title": row.segment.title,
                 "kind": KIND_LABELS[row.segment.kind.value],
@@ -704,13 +726,14 @@ def lesson_context(
                 "script_html": md.convert(row.segment.script) if row.segment.script else "",
                 "prompt_html": md.inline(row.segment.prompt) if row.segment.prompt else "",
             }
-            for row in rows
+            for row, offset in zip(rows, offsets, strict=False)
         ],
         "end_clock": end_clock,
+        "end_offset": _offset(offsets[-1]),
         "materials": [
             {"text_html": md.inline(item), "activity": a.title}
             for a in meta.activities
-            for item in a.materials
+            for item in [*a.materials, *a.supplies]
         ],
         "timing_advice_html": md.convert(meta.timing_advice)
         if facilitator and meta.timing_advice.strip()
@@ -733,6 +756,55 @@ def _term(term: GlossaryTerm, md: MarkdownConverter) -> dict[str, Any]:
     }
 
 
+MINUTES_PER_QUESTION = (6, 8)
+"""A group question takes about six to eight minutes of talk once a few people have spoken."""
+
+
+@dataclass(frozen=True)
+class QuestionChoice:
+    """How many of a session's discussion questions its discussion time allows, and which.
+
+    Derived from the agenda's discussion minutes, so a lesson never hard-codes it: when there
+    are more questions than time, the run sheet and the question page say "choose 2 to 3" and
+    mark the ones to start with, taken in turn from each tier (experience, readings, action).
+    """
+
+    minutes: int
+    count: int
+    low: int
+    high: int
+    suggested: frozenset[str]
+
+    @property
+    def needed(self) -> bool:
+        return self.count > self.high
+
+    @property
+    def span(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}\u2013{self.high}"
+
+
+def question_choice(meta: Any) -> QuestionChoice:
+    """The :class:`QuestionChoice` for one lesson's metadata."""
+    minutes = sum(s.minutes for s in meta.agenda if s.kind is SegmentKind.DISCUSSION)
+    tiers = [items for _, items in meta.discussion_questions.tiers()]
+    count = sum(len(items) for items in tiers)
+    fast, slow = MINUTES_PER_QUESTION
+    low = max(1, minutes // slow)
+    high = max(low, minutes // fast)
+    in_turn = [
+        items[depth] for depth in range(max(map(len, tiers), default=0))
+        for items in tiers if depth < len(items)
+    ]  # fmt: skip
+    suggested = frozenset(in_turn[:low]) if count > high else frozenset()
+    return QuestionChoice(minutes, count, low, high, suggested)
+
+
+def _offset(minutes: int) -> str:
+    """Time from the start of the session, as printed on a run sheet: ``+1:05``."""
+    return f"+{minutes // 60}:{minutes % 60:02d}"
+
+
 def _add_minutes(clock: str, minutes: int) -> str:
     hour, minute = map(int, clock.split(":"))
     total = (hour * 60 + minute + minutes) % (24 * 60)
@@ -746,7 +818,11 @@ def license_label(code: str) -> str:
 def packet_html(
     curriculum: Curriculum, spec: PacketSpec, md: MarkdownConverter, start_time: str
 ) -> str:
-    """The complete HTML document of one packet (before WeasyPrint)."""
+    """The complete HTML document of one packet (before WeasyPrint).
+
+    ``start_time`` ("HH:MM") prints clock times on the run sheets; empty, they print times from
+    the start (+0:10) beside a blank clock column to fill in by hand.
+    """
     return packet_document(curriculum, spec, md, start_time)[0]
 
 
@@ -1479,9 +1555,11 @@ def build_all(
     started = time.perf_counter()
     root = root.resolve()
     specs = list(specs if specs is not None else plan(curriculum))
-    start = start_time or curriculum.course.start_time
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", start):
-        raise PacketError("curriculum/course.yml", f"start time {start!r} is not HH:MM")
+    # Without a start time the run sheets print times from the start (+0:10) beside a blank
+    # clock column: the published packets are used by groups that meet at any hour.
+    start = start_time or ""
+    if start and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", start):
+        raise PacketError("--start-time", f"start time {start!r} is not HH:MM")
     for spec in specs:
         for lesson_id in spec.lessons:
             if lesson_id not in curriculum.lessons:

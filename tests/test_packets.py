@@ -146,7 +146,7 @@ def test_plan_builds_sensible_variants(curriculum: Curriculum) -> None:
     per_lesson = [s for s in specs if s.key == LESSON]
     assert {s.label for s in per_lesson} == {
         "Participant · Letter", "Participant · A4", "Facilitator · Letter", "Facilitator · A4",
-        "Large print · Letter", "Booklet · Letter",
+        "Large print · Letter", "Large print · A4", "Booklet · Letter", "Booklet · A4",
     }  # fmt: skip
     for track in curriculum.course.tracks:
         mine = [s for s in specs if s.key == f"track:{track.id}"]
@@ -317,13 +317,20 @@ def test_notes_restart_at_one_in_each_session_of_a_course_packet(built: dict) ->
 def test_bookmarks_follow_the_lessons(built: dict, curriculum: Curriculum) -> None:
     lesson = curriculum.lessons[LESSON]
     marks = outline(PdfReader(built["pdf"]["participant"]))
-    assert [title for level, title, _ in marks if level == 0] == [lesson.meta.title]
+    assert [title for level, title, _ in marks if level == 0] == [
+        lesson.meta.title,
+        "Feedback form",
+    ]
     second = [squash(title) for level, title, _ in marks if level == 1]
     headings = re.findall(r"^## (.+)$", strip_facilitator_blocks(lesson.body), re.M)
     expected = ["Before the session", *headings, "Discussion questions", "Key points",
-                *(f"Activity: {a.title}" for a in lesson.meta.activities),
+                *(title for a in lesson.meta.activities for title in (
+                    f"Activity: {a.title}",
+                    *([f"Cards to cut apart: {a.title}"] if a.cards else []),
+                    *([a.worksheet.title] if a.worksheet else []))),
                 *(handout.title for handout in lesson.meta.handouts),
-                "Key terms", "Sources", "Notes"]  # fmt: skip
+                "Key terms", "Sources", "Notes",
+                "How long did each part actually take?"]  # fmt: skip
     assert second == [squash(title) for title in expected]
     pages = [page for _, _, page in marks]
     assert pages == sorted(pages)
@@ -711,3 +718,127 @@ def test_printed_labels_stand_apart_from_what_they_label(built: dict) -> None:
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Source: " in text and "Read: " in text
     assert not re.search(r"\b(Source|Read)[A-Z]", text)
+
+
+def test_every_planned_packet_ends_with_the_feedback_form(curriculum: Curriculum) -> None:
+    """The facilitator guide and CONTRIBUTING promise it: every packet, not only the tracks'."""
+    md = MarkdownConverter(ROOT)
+    for spec in plan(curriculum):
+        document = packet_html(curriculum, spec, md, curriculum.course.start_time)
+        body = document[document.index("<body") : document.rindex("</body>")]
+        sections = re.findall(r'<section class="([a-z -]+)" id="[^"]+">', body)
+        last = [c for c in sections if c.split()[0] not in {"timing-sheet", "back-cover"}][-1]
+        assert last == "feedback", (spec.filename, sections[-3:])
+        assert body.count('id="feedback"') == 1, spec.filename
+        if spec.scope == "lesson":  # listed on the cover
+            assert "Notes page and feedback form</a>" in body, spec.filename
+
+
+def test_published_run_sheets_print_times_from_the_start_beside_a_blank_clock(
+    curriculum: Curriculum,
+) -> None:
+    md = MarkdownConverter(ROOT)
+    meta = curriculum.lessons[LESSON].meta
+    document = packet_html(curriculum, SPECS["facilitator"], md, "")
+    sheet = document[document.index('class="run-sheet"') : document.index("What to say")]
+    offsets = re.findall(r'<td class="offset">\+(\d+):(\d\d)</td>', sheet)
+    assert [int(h) * 60 + int(m) for h, m in offsets] == [
+        sum(s.minutes for s in meta.agenda[:i]) for i in range(len(meta.agenda) + 1)
+    ]
+    assert sheet.count('<td class="clock write"></td>') == len(meta.agenda) + 1
+    assert not re.search(r"\d\d:\d\d", visible_text(sheet))
+    assert "can be changed" not in document
+    css = (ROOT / "hooks/templates/print/print.css").read_text()
+    assert re.search(r"table\.agenda td\.part[^{]*\{[^}]*hyphens: none", css)
+    assert '<td class="part">' in sheet
+
+
+def visible_text(document: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", document))
+
+
+def with_discussion_minutes(curriculum: Curriculum, minutes: int) -> Curriculum:
+    lesson = curriculum.lessons[LESSON]
+    agenda = [
+        s.model_copy(update={"minutes": minutes}) if s.kind.value == "discussion" else s
+        for s in lesson.meta.agenda
+    ]
+    meta = lesson.meta.model_copy(update={"agenda": agenda})
+    lessons = {**curriculum.lessons, LESSON: lesson.model_copy(update={"meta": meta})}
+    return curriculum.model_copy(update={"lessons": lessons})
+
+
+@pytest.mark.parametrize(("minutes", "span", "picked"), [(20, "2\u20133", 2), (30, "3\u20135", 3)])
+def test_discussion_says_how_many_questions_fit_its_minutes(
+    curriculum: Curriculum, minutes: int, span: str, picked: int
+) -> None:
+    changed = with_discussion_minutes(curriculum, minutes)
+    count = changed.lessons[LESSON].meta.discussion_questions.count()
+    document = packet_html(changed, SPECS["facilitator"], MarkdownConverter(ROOT), "")
+    text = " ".join(visible_text(document).split())
+    assert f"time for {span} of these {count} questions" in text
+    assert f"Time for {span} of the {count} questions" in text  # on the run sheet too
+    discussion = document[document.index('class="discussion"') :]
+    discussion = discussion[: discussion.index("</section>")]
+    assert discussion.count('<li><p><span class="pick">Start here</span> ') == picked
+    tiers = re.split(r'<h3 class="tier">', discussion)[1:]
+    assert sum('<li><p><span class="pick">' in tier for tier in tiers) == min(picked, len(tiers))
+
+
+def test_discussion_with_time_for_every_question_needs_no_choice(curriculum: Curriculum) -> None:
+    changed = with_discussion_minutes(curriculum, 90)
+    document = packet_html(changed, SPECS["facilitator"], MarkdownConverter(ROOT), "")
+    assert "Start here" not in document and 'class="choose"' not in document
+
+
+def test_cards_and_worksheets_print_as_their_own_pages_in_every_variant(
+    curriculum: Curriculum,
+) -> None:
+    md = MarkdownConverter(ROOT)
+    activity = curriculum.lessons[LESSON].meta.activities[0]
+    assert activity.cards and activity.worksheet and activity.supplies
+    variants = [s for s in plan(curriculum) if s.key == LESSON]
+    assert {s.paper for s in variants} == {"letter", "a4"}
+    for spec in variants:
+        document = packet_html(curriculum, spec, md, "")
+        anchor = f"{LESSON}-handout-{activity.id}"
+        cards = document[document.index(f'id="{anchor}-cards"') :]
+        cards = cards[: cards.index("</section>")]
+        assert cards.count('<div class="card">') == len(activity.cards), spec.filename
+        for card in activity.cards:
+            assert squash(card.text) in visible(cards), (spec.filename, card.title)
+        sheet = document[document.index(f'id="{anchor}-worksheet"') :]
+        sheet = sheet[: sheet.index("</section>")]
+        heads = re.findall(r"<th>([^<]+)</th>", sheet)
+        assert [html.unescape(h) for h in heads] == activity.worksheet.columns
+        assert sheet.count("<tr><td></td>") == activity.worksheet.rows
+        # The participant's handout lists what they work with, not the facilitator's supplies
+        handout = document[document.index(f'id="{anchor}"') :]
+        handout = visible(handout[: handout.index("<h3>Instructions</h3>")])
+        for item in activity.supplies:
+            assert squash(item) not in handout, (spec.filename, item)
+        for item in activity.materials:
+            assert squash(item) in handout, (spec.filename, item)
+        if spec.edition == "facilitator":
+            checklist = document[document.index('<ul class="checklist">') :]
+            checklist = visible(checklist[: checklist.index("</ul>")])
+            for item in [*activity.materials, *activity.supplies]:
+                assert squash(item) in checklist, (spec.filename, item)
+    css = (ROOT / "hooks/templates/print/print.css").read_text()
+    assert re.search(r"section\.card-sheet \.cards \{[^}]*display: grid", css)
+    assert re.search(r"section\.card-sheet \.card \{[^}]*break-inside: avoid[^}]*dashed", css)
+
+
+def test_a_booklet_prints_its_making_steps_on_the_inside_front_page(curriculum: Curriculum) -> None:
+    md = MarkdownConverter(ROOT)
+    course = PacketSpec("custom", (LESSON, SECOND), "participant", "a4", "booklet", title="Two")
+    for spec in (SPECS["booklet"], course):
+        document = packet_html(curriculum, spec, md, "")
+        sections = re.findall(r'<(?:section|nav) class="([a-z -]+)" id="[^"]+"', document)
+        cover = next(i for i, c in enumerate(sections) if "front-cover" in c)
+        assert sections[cover + 1] == "booklet-howto", (spec.filename, sections[:4])
+        steps = visible(document[document.index('id="how-to-print"') :].split("</section>")[0])
+        for step in ("double-sided", "flipping on the short edge", "fold", "staple"):
+            assert squash(step) in steps, (spec.filename, step)
+    standard = packet_html(curriculum, SPECS["participant"], md, "")
+    assert "how-to-print" not in standard
