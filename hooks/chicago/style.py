@@ -250,9 +250,17 @@ class Chicago:
             elif form is Form.AUTHOR_ONLY and locator and self._short_head(e):
                 result = join(", ", self._short_head(e), loc)
             else:
-                result = join(", ", self._short_head(e), self._short_title(e), loc)
+                result = join(", ", self._short_pair(e), loc)
             self._memo[key] = result
         return self._memo[key]
+
+    def _short_pair(self, e: Entry) -> Rich:
+        """Who and what: "Spade, *Mutual Aid*"; a letter's "to Russell" follows its writer
+        with no comma, as in the full note: "White to Russell" (CMOS 17 §14.111)."""
+        head, title = self._short_head(e), self._short_title(e)
+        if self._family(e) == "letter" and title.plain.startswith("to "):
+            return join(" ", head, title)
+        return join(", ", head, title)
 
     def author_in_text(self, entry: Entry) -> str:
         """What an author-in-text citation, ``@key``, prints in the sentence (HTML): the
@@ -518,10 +526,14 @@ class Chicago:
         return phrase[0].upper() + phrase[1:] if bib else phrase
 
     def _series(self, e: Entry) -> Rich:
-        """ "Studies in Anarchism 14"; a number with no series name is "no. 14" (CMOS 14.123)."""
+        """ "Studies in Anarchism 14"; a number with no series name is "no. 14" (CMOS 14.123);
+        a number that starts with words takes a comma: "Hakluyt Society Publications, 2nd ser.,
+        106", "Middle American Research Records, vol. 1, no. 14" (CMOS 14.123, 14.180)."""
         if not e.has("series") and e.has("number"):
             return Rich.of(self._issue_number(e))
-        return join(" ", e.rich("series"), e.rich("number"))
+        number = e.get("number")
+        numeric = re.match(r"\d+(?:[–-]\d+)?$|[IVXLC]+$", number) is not None
+        return join(" " if numeric else ", ", e.rich("series"), e.rich("number"))
 
     def _edition(self, e: Entry) -> str:
         return edition_phrase(e.get("edition"))
@@ -538,7 +550,11 @@ class Chicago:
         title = self._main_title(e) if prefix == "" else self._title(e, prefix).italic()
         if prefix == "" and e.has("maintitle") and e.has("volume"):
             main = self._title(e, "main").italic()
-            return join(". " if bib else ", ", main, self._volume(e, bib) + ", " + title)
+            if bib:  # Pelikan, Jaroslav. *The Christian Tradition*. Vol. 1, *The Emergence*.
+                return join(". ", main, self._volume(e, bib) + ", " + title)
+            # CMOS 17 §14.117: *The Emergence*, vol. 1 of *The Christian Tradition*
+            part = "bk. " + e.get("part") if e.has("part") else ""
+            return join(", ", title, join(", ", self._volume(e, bib), part) + " of " + main)
         return title
 
     def _pages(self, e: Entry) -> Rich:
@@ -653,14 +669,19 @@ class Chicago:
             pages,
         )
         chapter = e.get("chapter")
-        if chapter and not e.has("title"):
-            return f"{'Chap.' if bib else 'chap.'} {chapter} in " + book
+        if chapter:  # CMOS 17 §14.9: "The Frontal Lobes," chap. 7 in *The Humanizing Brain*
+            label = "Chap." if bib else "chap."
+            return f"{label} {chapter} in " + book
         return ("In " if bib else "in ") + book
 
     # journal, magazine and newspaper articles
 
     def part_journal(self, e: Entry, c: Ctx) -> Rich:
-        return self._title(e, "journal").italic()
+        """*Journal*, with its place when given (CMOS 17 §14.174, 14.193: *Victorian Poetry*
+        (West Virginia University), *Lake Forester* (Lake Forest, IL); biblatex-chicago's
+        "blog" there gives *Ward Six* (blog)) and the larger publication a blog is part of."""
+        journal = join(" ", self._title(e, "journal").italic(), paren(e.rich("location")))
+        return join(", ", journal, self._title(e, "main").italic())
 
     def part_signed_journal(self, e: Entry, c: Ctx) -> Rich:
         """An unsigned newspaper article's bibliography entry starts with the paper instead."""
