@@ -309,3 +309,80 @@ def test_series_number_without_series_and_running_time() -> None:
     assert plain(C17.full_note(bib["v"])) == (
         "Ann Sample, “A Talk,” video, 2:00, YouTube, May 3, 2019, https://example.org/v."
     )
+
+
+# --- rules checked against biblatex-chicago (bench/compare_biblatex_chicago.py) on the
+# Manual's own examples as that package encodes them (fixtures/bib/biblatex-chicago-notes.bib)
+
+
+@pytest.fixture(scope="module")
+def manual() -> Bibliography:
+    return Bibliography.load(FIXTURES / "biblatex-chicago-notes.bib")
+
+
+@pytest.mark.parametrize(
+    ("key", "note"),
+    [
+        # \bibstring{revisededition} is biblatex's key for "rev. ed." (CMOS 17 §14.118)
+        ("babb:peru", "Florence Babb, Between Field and Cooking Pot: The Political Economy of "
+         "Marketwomen in Peru, rev. ed. (Austin: University of Texas Press, 1989)."),
+        # a series number that starts with words takes a comma (CMOS 17 §14.123)
+        ("boxer:china", "Charles R. Boxer, ed., South China in the Sixteenth Century, Hakluyt "
+         "Society Publications, 2nd ser., 106 (London, 1953)."),
+        ("wauchope:ceramics", "Robert Wauchope, A Tentative Sequence of Pre-Classic Ceramics in "
+         "Middle America, Middle American Research Records, vol. 1, no. 14 (New Orleans, LA: "
+         "Tulane University, 1950)."),
+        # a titled chapter keeps its number: "chap. 7 in" (CMOS 17 §14.9)
+        ("ashbrook:brain", "James B. Ashbrook and Carol Rausch Albright, “The Frontal Lobes, "
+         "Intending, and a Purposeful God,” chap. 7 in The Humanizing Brain (Cleveland, OH: "
+         "Pilgrim Press, 1997)."),
+        # a volume with its own title: "vol. 1 of" the whole work (CMOS 17 §14.117)
+        ("pelikan:christian", "Jaroslav Pelikan, The Emergence of the Catholic Tradition, vol. 1 "
+         "of The Christian Tradition: A History of the Development of Doctrine (Chicago: "
+         "University of Chicago Press, 1971)."),
+        # a journal's place, or biblatex-chicago's "blog", in parentheses (CMOS 17 §14.174)
+        ("garrett", "Marvin P. Garrett, “Language and Design in Pippa Passes,” Victorian Poetry "
+         "(West Virginia University) 13, no. 1 (1975): 47–60."),
+        ("ellis:blog", "Rhian Ellis, “Squatters’ Rights,” Ward Six (blog), June 30, 2008, "
+         "http://wardsix.blogspot.com/2008/06/squatters-rights.html."),
+        # reference works are cited by the entry, s.v. (CMOS 17 §14.232-33)
+        ("ency:britannica", "Encyclopaedia Britannica, 15th ed. (1980), s.v. “Salvation.”"),
+        ("grove:sibelius", "The New Grove Dictionary of Music and Musicians, s.v. “Sibelius, "
+         "Jean,” by James Hepokoski, accessed January 3, 2002, http://www.grovemusic.com/."),
+        ("times:guide", "The Times Guide to English Style and Usage, rev. ed. (London: Times "
+         "Books, 1999), s.vv. “police ranks,” “postal addresses.”"),
+    ],
+)  # fmt: skip
+def test_first_notes_match_biblatex_chicago(manual: Bibliography, key: str, note: str) -> None:
+    assert plain(C17.full_note(manual[key])) == note
+
+
+def test_reference_work_short_notes_cite_the_entry_sub_verbo(manual: Bibliography) -> None:
+    assert plain(C17.short_note(manual["wikiped:bibtex"])) == "Wikipedia, s.v. “BibTeX.”"
+    cited = C17.short_note(manual["ency:britannica"], parse_locator("12")[0])
+    assert plain(cited) == "Encyclopaedia Britannica, s.v. “12.”"  # as biblatex-chicago does
+    # A Zotero encyclopedia article: the article is the entry, the encyclopedia the work.
+    bib = Bibliography.from_text(
+        "@inreference{z, author={McLaughlin, Paul}, title={Anarchism}, "
+        "booktitle={Stanford Encyclopedia of Philosophy}, date={2021-10-03}, "
+        "url={https://plato.stanford.edu/entries/anarchism/}}"
+    )
+    assert plain(C17.full_note(bib["z"])) == (
+        "Stanford Encyclopedia of Philosophy (2021), s.v. “Anarchism,” by Paul McLaughlin, "
+        "https://plato.stanford.edu/entries/anarchism/."
+    )
+    short = plain(C17.short_note(bib["z"]))
+    assert short == "Stanford Encyclopedia of Philosophy, s.v. “Anarchism.”"
+    assert plain(C17.bibliography_entry(bib["z"])) == (
+        "Stanford Encyclopedia of Philosophy. 2021. S.v. “Anarchism.” By Paul McLaughlin. "
+        "https://plato.stanford.edu/entries/anarchism/."
+    )
+
+
+def test_letter_short_note_keeps_writer_to_recipient_together() -> None:
+    bib = Bibliography.from_text(
+        "@letter{l, author={James, Henry}, title={Henry James to Edith Wharton}, "
+        "shorttitle={to Wharton}, date={1905-11-08}}"
+    )
+    assert plain(C17.full_note(bib["l"])) == "Henry James to Edith Wharton, November 8, 1905."
+    assert plain(C17.short_note(bib["l"], parse_locator("2")[0])) == "James to Wharton, 2."

@@ -38,7 +38,7 @@ TYPES = {
     "phdthesis": "thesis", "mastersthesis": "thesis", "masterthesis": "thesis",
     "mvbook": "book", "bookinbook": "inbook", "suppbook": "inbook",
     "suppcollection": "incollection",
-    "inreference": "incollection", "reference": "collection", "mvreference": "collection",
+    "reference": "collection", "mvreference": "collection",
     "mvcollection": "collection", "mvproceedings": "proceedings", "talk": "unpublished",
     "speech": "unpublished", "presentation": "unpublished", "letters": "letter",
     "correspondence": "letter", "dataset": "misc", "software": "misc", "image": "misc",

@@ -94,6 +94,7 @@ FAMILIES = {
     "book": "book", "collection": "book", "proceedings": "book", "manual": "book",
     "booklet": "book", "periodical": "book",
     "incollection": "chapter", "inbook": "chapter", "inproceedings": "chapter",
+    "inreference": "reference",
     "article": "article", "online": "online", "report": "report", "thesis": "thesis",
     "unpublished": "unpublished", "interview": "interview", "misc": "misc", "audio": "misc",
     "letter": "letter", "video": "video", "music": "video",
@@ -104,7 +105,8 @@ QUOTED_TITLES = {"chapter", "article", "magazine", "online", "blog", "podcast", 
                  "unpublished", "interview"}
 ROMAN_TITLES = {"letter"}
 PRECISION = {
-    "book": "year", "chapter": "year", "report": "year", "thesis": "year", "video": "year",
+    "book": "year", "chapter": "year", "reference": "year", "report": "year", "thesis": "year",
+    "video": "year",
     "article": "month", "magazine": "day", "online": "day", "blog": "day", "podcast": "day",
     "unpublished": "day", "interview": "day", "misc": "day", "letter": "day",
 }
@@ -247,6 +249,8 @@ class Chicago:
                 result = join(", ", "Ibid.", loc)
             elif form is Form.TITLE_ONLY:
                 result = join(", ", self._short_title(e), loc)
+            elif self._family(e) == "reference":  # *Work*, s.v. "Entry" (CMOS 17 §14.232)
+                result = join(", ", self._short_title(e), self._sub_verbo(e, loc))
             elif form is Form.AUTHOR_ONLY and locator and self._short_head(e):
                 result = join(", ", self._short_head(e), loc)
             else:
@@ -341,6 +345,8 @@ class Chicago:
 
     def _find_head(self, e: Entry) -> tuple[tuple[Name, ...], str]:
         family = self._family(e)
+        if family == "reference":
+            return (), ""  # the work leads; an article's author follows its entry ("by X")
         if e.authors or family in {"chapter", "article", "magazine", "podcast", "thesis"}:
             return e.authors, ""
         if family == "video" and e.names("director"):
@@ -448,6 +454,8 @@ class Chicago:
         return title
 
     def _short_title(self, e: Entry) -> Rich:
+        if self._family(e) == "reference":
+            return shorten(self._ref_work(e))
         if e.has("shorttitle"):
             text = e.rich("shorttitle")
         elif e.has("subtitle"):
@@ -673,6 +681,39 @@ class Chicago:
             label = "Chap." if bib else "chap."
             return f"{label} {chapter} in " + book
         return ("In " if bib else "in ") + book
+
+    # dictionaries and encyclopedias (CMOS 17 §14.232-33): cited by the entry, "s.v."
+
+    def _ref_work(self, e: Entry) -> Rich:
+        """The reference work: ``booktitle`` when the entry names its article in ``title``
+        (Zotero's encyclopedia articles), else ``title`` (biblatex-chicago's ``lista`` form)."""
+        return (self._title(e, "book") if e.has("booktitle") else self._title(e)).italic()
+
+    def _sub_verbo(self, e: Entry, loc: Rich) -> Rich:
+        """ "s.v. “Salvation”": the cited entry, else the article's title, else ``lista``
+        ("s.vv." for several, as biblatex-chicago splits ``lista`` on "and")."""
+        if loc:
+            words = [loc]
+        elif e.has("booktitle") and e.has("title"):
+            words = [self._title(e)]
+        else:
+            words = [Rich.of(w.strip()) for w in re.split(r"\s+and\s+", e.get("lista")) if w]
+        if not words:
+            return Rich()
+        return ("s.vv. " if len(words) > 1 else "s.v. ") + join(", ", *map(quoted, words))
+
+    def part_ref_work(self, e: Entry, c: Ctx) -> Rich:
+        return self._ref_work(e)
+
+    def part_ref_facts(self, e: Entry, c: Ctx) -> Rich:
+        """Only the facts given: well-known works are cited without them (CMOS 17 §14.232)."""
+        return join(", ", join(": ", e.rich("location"), self._publishers(e)), self._date(e))
+
+    def part_sub_verbo(self, e: Entry, c: Ctx) -> Rich:
+        return self._sub_verbo(e, c.loc)
+
+    def part_ref_by(self, e: Entry, c: Ctx) -> Rich:
+        return Rich.of("by " + self._names_note(e.authors)) if e.authors else Rich()
 
     # journal, magazine and newspaper articles
 

@@ -15,7 +15,8 @@ Notes (CMOS 17 §14.19–14.21) are one sentence of comma-separated parts with t
 publication in parentheses; bibliography entries (§14.22) are sentences joined by periods.
 The same part prints its note or bibliography form (``ctx.bib``). To change how "chapter in
 an edited book" prints, change ``NOTES["chapter"]`` and ``BIBLIOGRAPHY["chapter"]`` here.
-Short notes ("Surname, *Short Title*, 16") have one form for every type (style.py).
+Short notes ("Surname, *Short Title*, 16") have one form for every type but reference works
+("*Encyclopaedia Britannica*, s.v. "Salvation."", style.py).
 """
 
 from __future__ import annotations
@@ -81,6 +82,10 @@ NOTES: dict[str, Node] = {
     "chapter": seq(", ",
         seq(" ", seq(", ", "head", "title", "in_book", "series"), paren("pubfacts")),
         first("locator", "pages"), "link"),
+    # *Encyclopaedia Britannica*, 15th ed. (1980), s.v. "Salvation," by X, accessed ..., URL
+    "reference": seq(", ",
+        seq(" ", seq(", ", "ref_work", "edition", "contributors"), paren("ref_facts")),
+        "sub_verbo", "ref_by", "access", "link"),
     # Name, "Title," in "Issue," ed. X, special issue, *Journal* 45, no. 3 (March 1990): 336–46
     "article": seq(", ",
         seq(": ", seq(", ", "head", "title", "special_issue", "journal_block"),
@@ -119,6 +124,8 @@ BIBLIOGRAPHY: dict[str, Node] = {
     "book": seq(". ", "head", "book_title", "contributors", cap("edition"), "volume", "series",
                 cap("pubfacts"), "tail"),
     "chapter": seq(". ", "head", "title", "in_book", "series", "pubfacts", "tail"),
+    "reference": seq(". ", "ref_work", cap("edition"), "contributors", "ref_facts",
+                     cap("sub_verbo"), cap("ref_by"), cap("access"), "tail"),
     "article": seq(". ", "head", "title",
                    seq(", ", "special_issue", seq(": ", "journal_block", "pages")), "tail"),
     "magazine": seq(". ", "head", "title", seq(", ", "signed_journal", "date"), "tail"),

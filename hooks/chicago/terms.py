@@ -18,7 +18,8 @@ BIBSTRINGS: dict[str, str] = {
     "inpreparation": "in preparation", "submitted": "submitted", "prepublished": "prepublished",
     "reprint": "repr.", "selfpublished": "self-published",
     # editions and series (CMOS 14.118, 14.180)
-    "revised": "rev.", "revisededition": "rev. ed.", "newseries": "n.s.", "oldseries": "o.s.", "edition": "ed.",
+    "revised": "rev.", "revisededition": "rev. ed.", "newseries": "n.s.", "oldseries": "o.s.",
+    "edition": "ed.",
     # types (CMOS 14.224, 14.221)
     "phdthesis": "PhD diss.", "mathesis": "MA thesis", "mastersthesis": "master’s thesis",
     "candthesis": "candidate thesis",
