@@ -351,6 +351,17 @@ def manual() -> Bibliography:
          "Jean,” by James Hepokoski, accessed January 3, 2002, http://www.grovemusic.com/."),
         ("times:guide", "The Times Guide to English Style and Usage, rev. ed. (London: Times "
          "Books, 1999), s.vv. “police ranks,” “postal addresses.”"),
+        # a shorthand is announced once (CMOS 17 §14.33)
+        ("chicago:manual", "University of Chicago Press, The Chicago Manual of Style, 17th ed. "
+         "(Chicago: University of Chicago Press, 2017) (hereafter cited as CMS)."),
+        # an attributed author is bracketed; a pseudonym is marked (CMOS 17 §14.79-80)
+        ("horsley:prosodies", "[Samuel Horsley], On the Prosodies of the Greek and Latin "
+         "Languages (1796)."),
+        ("creasey:ashe:blast", "John Creasey [Gordon Ashe, pseud.], A Blast of Trumpets (New "
+         "York: Holt, Rinehart & Winston, 1976)."),
+        # titleaddon follows the title; an untitled piece is "letters, in *Book*"
+        ("centinel:letters", "Centinel [pseud.], letters, in The Complete Anti-Federalist, ed. "
+         "Herbert J. Storing (Chicago: University of Chicago Press, 1981)."),
     ],
 )  # fmt: skip
 def test_first_notes_match_biblatex_chicago(manual: Bibliography, key: str, note: str) -> None:
@@ -386,3 +397,40 @@ def test_letter_short_note_keeps_writer_to_recipient_together() -> None:
     )
     assert plain(C17.full_note(bib["l"])) == "Henry James to Edith Wharton, November 8, 1905."
     assert plain(C17.short_note(bib["l"], parse_locator("2")[0])) == "James to Wharton, 2."
+
+
+@pytest.mark.parametrize(
+    ("date", "printed"),
+    [("1957?", "[1957?]"), ("1920~", "ca. 1920"), ("1920%", "[ca. 1920?]"), ("186X", "1860s"),
+     ("1966-06-05?", "[June 5, 1966?]"), ("about 1900", "about 1900")],
+)  # fmt: skip
+def test_uncertain_and_approximate_dates_as_biblatex_reads_them(date: str, printed: str) -> None:
+    bib = Bibliography.from_text(
+        f"@book{{k, author={{Clark, Hazel V.}}, title={{Mesopotamia}}, "
+        f"publisher={{End of the Commons General Store}}, date={{{date}}}}}"
+    )
+    assert plain(C17.full_note(bib["k"])) == (
+        f"Hazel V. Clark, Mesopotamia (End of the Commons General Store, {printed})."
+    )
+
+
+def test_short_notes_of_shorthands_and_attributed_authors(manual: Bibliography) -> None:
+    twelve = parse_locator("12")[0]
+    assert plain(C17.short_note(manual["chicago:manual"], twelve)) == "CMS, 12."
+    assert plain(C17.short_note(manual["horsley:prosodies"], twelve)) == "[Horsley], Prosodies, 12."
+    assert plain(C17.short_note(manual["creasey:ashe:blast"], twelve)) == (
+        "Creasey, A Blast of Trumpets, 12."
+    )
+
+
+def test_edited_article_with_no_author_leads_with_its_editor() -> None:
+    bib = Bibliography.from_text(
+        "@article{k, editor={Brown, George C.}, title={A Swedish Traveler in Early Wisconsin}, "
+        "journaltitle={Wisconsin Magazine of History}, volume={61}, issue={Summer}, "
+        "year={1978}, pages={300--318}}"
+    )
+    assert plain(C17.full_note(bib["k"])) == (
+        "George C. Brown, ed., “A Swedish Traveler in Early Wisconsin,” Wisconsin Magazine of "
+        "History 61 (Summer 1978): 300–318."
+    )
+    assert plain(C17.short_note(bib["k"])) == "Brown, “A Swedish Traveler in Early Wisconsin.”"

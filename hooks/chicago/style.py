@@ -245,10 +245,14 @@ class Chicago:
             loc = Rich.of(locator.render()) if locator else Rich()
             if form is Form.FULL:
                 result = self._render(NOTES[self._family(e)], e, Ctx(loc=loc))
+                if e.has("shorthand"):  # CMOS 17 §14.33: "(hereafter cited as *CMS*)"
+                    result = join(" ", result, paren("hereafter cited as " + e.rich("shorthand")))
             elif form is Form.IBID:
                 result = join(", ", "Ibid.", loc)
             elif form is Form.TITLE_ONLY:
                 result = join(", ", self._short_title(e), loc)
+            elif e.has("shorthand") and form is not Form.TITLE_ONLY:  # *CMS*, 12
+                result = join(", ", e.rich("shorthand"), loc)
             elif self._family(e) == "reference":  # *Work*, s.v. "Entry" (CMOS 17 §14.232)
                 result = join(", ", self._short_title(e), self._sub_verbo(e, loc))
             elif form is Form.AUTHOR_ONLY and locator and self._short_head(e):
@@ -347,6 +351,10 @@ class Chicago:
         family = self._family(e)
         if family == "reference":
             return (), ""  # the work leads; an article's author follows its entry ("by X")
+        if family in {"article", "magazine"} and not e.authors and not e.has("issuetitle"):
+            roles = self._roles(e)  # an edited document: "George C. Brown, ed., “A Swedish"
+            if roles and roles[0].kind != "with":
+                return roles[0].names, roles[0].after()
         if e.authors or family in {"chapter", "article", "magazine", "podcast", "thesis"}:
             return e.authors, ""
         if family == "video" and e.names("director"):
@@ -366,15 +374,18 @@ class Chicago:
         key = (e, "head", None)
         if key not in self._memo:
             names, role = self._head(e)
-            self._memo[key] = join(", ", self._names_note(names), role)
+            who = _attributed(e, Rich.of(self._names_note(names))) if names else Rich()
+            if names and e.has("nameaddon"):  # "Centinel [pseud.]" (CMOS 17 §14.80)
+                who = who + " [" + e.rich("nameaddon") + "]"
+            self._memo[key] = join(", ", who, role)
         return self._memo[key]
 
     def _short_head(self, e: Entry) -> Rich:
         names, _ = self._head(e)
         if e.has("shortauthor") and names is e.authors:
-            return e.rich("shortauthor")
+            return _attributed(e, e.rich("shortauthor"))
         if names:
-            return Rich.of(self._surnames(e, names))
+            return _attributed(e, Rich.of(self._surnames(e, names)))
         if self._family(e) in {"online", "blog"}:
             return e.rich("publisher") or e.rich("organization")
         return Rich()
@@ -451,7 +462,7 @@ class Chicago:
         language = language_name(e.get("langid") or e.get("language"))
         if language and not e.translators and e.get("language"):
             title = join(" ", title, f"[in {language}]")
-        return title
+        return join(", ", title, e.rich("titleaddon"))  # "Swedish Traveler,” pts. 1 and 2
 
     def _short_title(self, e: Entry) -> Rich:
         if self._family(e) == "reference":
@@ -882,6 +893,18 @@ class Chicago:
         if ident not in self._peers:
             self._peers[ident] = _Peers(owner)
         return self._peers[ident]
+
+
+def _attributed(e: Entry, who: Rich) -> Rich:
+    """An author the work does not name is bracketed, "[Samuel Horsley]", or "[Ebenezer
+    Cook?]" when the attribution is in doubt (CMOS 17 §14.79; biblatex-chicago's
+    ``authortype = {anon}`` / ``{anon?}``)."""
+    kind = e.get("authortype").strip().lower()
+    if kind == "anon":
+        return "[" + who + "]"
+    if kind == "anon?":
+        return "[" + who + "?]"
+    return who
 
 
 def _split_and(raw: str) -> list[str]:

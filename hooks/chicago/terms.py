@@ -29,6 +29,7 @@ BIBSTRINGS: dict[str, str] = {
     "volume": "vol.", "volumes": "vols.", "number": "no.", "numbers": "nos.", "page": "p.",
     "pages": "pp.", "chapter": "chap.", "part": "pt.", "section": "sec.", "issue": "no.",
     "and": "and", "andothers": "et al.", "in": "in", "by": "by", "with": "with",
+    "pseudonym": "pseud.",
     "bytranslator": "trans.", "byeditor": "ed.", "translator": "trans.", "editor": "ed.",
     "editors": "eds.", "compiler": "comp.", "compilers": "comps.", "urlseen": "accessed",
     "url": "URL", "online": "online", "film": "film", "video": "video", "letter": "letter",
