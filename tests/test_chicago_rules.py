@@ -421,6 +421,7 @@ def test_short_notes_of_shorthands_and_attributed_authors(manual: Bibliography) 
     assert plain(C17.short_note(manual["creasey:ashe:blast"], twelve)) == (
         "Creasey, A Blast of Trumpets, 12."
     )
+    assert plain(C17.short_note(manual["centinel:letters"], twelve)) == "Centinel, letters, 12."
 
 
 def test_edited_article_with_no_author_leads_with_its_editor() -> None:

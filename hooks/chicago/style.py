@@ -479,6 +479,8 @@ class Chicago:
             return Rich.of("interview")
         if not text and self._family(e) == "letter":
             return Rich.of(format_date(e.date()))
+        if not e.has("title"):  # a description standing for a title ("letters") is roman
+            return text
         return self._styled(e, text)
 
     # -- publication facts
