@@ -435,3 +435,18 @@ def test_edited_article_with_no_author_leads_with_its_editor() -> None:
         "History 61 (Summer 1978): 300–318."
     )
     assert plain(C17.short_note(bib["k"])) == "Brown, “A Swedish Traveler in Early Wisconsin.”"
+
+
+def test_scene_of_a_film_is_quoted_within_the_film_with_its_release_year() -> None:
+    # CMOS 17 §14.265, as biblatex-chicago's notes-test.bib encodes it (hitchcock:nbynw).
+    bib = Bibliography.from_text(
+        "@video{v, title={Crop Duster Attack}, booktitle={North by Northwest}, "
+        "editor={Hitchcock, Alfred}, editortype={director}, origdate={1959}, "
+        "publisher={Warner Home Video}, location={Burbank, CA}, date={2000}, type={DVD}, "
+        "edition={special ed.}}"
+    )
+    assert plain(C17.full_note(bib["v"])) == (
+        "“Crop Duster Attack,” North by Northwest, special ed., directed by Alfred Hitchcock "
+        "(1959; Burbank, CA: Warner Home Video, 2000), DVD."
+    )
+    assert plain(C17.short_note(bib["v"], parse_locator("12")[0])) == "“Crop Duster Attack,” 12."

@@ -450,7 +450,7 @@ class Chicago:
 
     def _styled(self, e: Entry, text: Rich) -> Rich:
         family = self._family(e)
-        if family in QUOTED_TITLES:
+        if family in QUOTED_TITLES or self._container(e):
             return quoted(text)
         if family in ROMAN_TITLES:
             return text
@@ -800,6 +800,17 @@ class Chicago:
         show = e.rich("series").italic()
         return ("In " if c.bib else "in ") + show if show else Rich()
 
+    def _container(self, e: Entry) -> Rich:
+        """The film, series or album a scene, episode or track belongs to: a part is quoted,
+        the whole italic (CMOS 17 §14.265, 14.263: "Crop Duster Attack," *North by
+        Northwest*)."""
+        if self._family(e) not in {"video", "misc"}:
+            return Rich()
+        return (self._title(e, "book") or self._title(e, "main")).italic()
+
+    def part_container(self, e: Entry, c: Ctx) -> Rich:
+        return self._container(e)
+
     def part_directed(self, e: Entry, c: Ctx) -> Rich:
         directors = e.names("director")
         if not directors:
@@ -807,7 +818,10 @@ class Chicago:
         return Rich.of(("Directed by " if c.bib else "directed by ") + self._names_note(directors))
 
     def part_video_facts(self, e: Entry, c: Ctx) -> Rich:
-        return join(", ", join(": ", e.rich("location"), self._publishers(e)), self._date(e))
+        """(1959; Burbank, CA: Warner Home Video, 2000): a film's release year leads its
+        video edition's facts (CMOS 17 §14.265)."""
+        facts = join(", ", join(": ", e.rich("location"), self._publishers(e)), self._date(e))
+        return join("; ", self._date(e, "origdate"), facts) if facts else facts
 
     def part_letter_head(self, e: Entry, c: Ctx) -> Rich:
         """ "Henry James to Edith Wharton": a title that already names the writer stands alone."""

@@ -100,7 +100,8 @@ NOTES: dict[str, Node] = {
     # Name, "Episode," May 1, 2024, in *Show*, Network, podcast
     "podcast": seq(", ", "head", "title", "date", "show", "publisher", lit("podcast"), *_TAIL),
     # *Film*, directed by X (Place: Studio, 2000), DVD
-    "video": seq(", ", seq(" ", seq(", ", "head", "title", "directed"), paren("video_facts")),
+    "video": seq(", ", seq(" ", seq(", ", "head", "title", "container", "edition", "directed"),
+                           paren("video_facts")),
                  "kind", *_TAIL),
     # X to Y, May 1, 1900, in *Letters*
     "letter": seq(", ", "letter_head", "title", "date_or_nd", "howpublished", *_TAIL),
@@ -116,8 +117,8 @@ NOTES: dict[str, Node] = {
     # Name, "Title," interview by X, *Venue*, May 1, 2022
     "interview": seq(", ", "head", "title", "interview_by", "venue", "date", *_TAIL),
     # anything else
-    "misc": seq(", ", "head", "title", "contributors", "kind", "howpublished", "misc_facts",
-                "access", *_TAIL),
+    "misc": seq(", ", "head", "title", "container", "contributors", "kind", "howpublished",
+                "misc_facts", "access", *_TAIL),
 }
 
 BIBLIOGRAPHY: dict[str, Node] = {
@@ -135,7 +136,8 @@ BIBLIOGRAPHY: dict[str, Node] = {
                 seq(", ", "owner", cap("when")), "tail"),
     "podcast": seq(". ", "head", "title", "date", seq(", ", "show", "publisher"),
                    lit("Podcast"), "tail"),
-    "video": seq(". ", "head", "title", "directed", "video_facts", cap("kind"), "tail"),
+    "video": seq(". ", "head", "title", "container", "directed", "video_facts", cap("kind"),
+                 "tail"),
     "letter": seq(". ", "head", cap(seq(", ", "title", "date_or_nd")), cap("howpublished"),
                   "tail"),
     "report": seq(". ", "head", "title", "contributors", cap("report_type"), "plain_series",
@@ -144,7 +146,7 @@ BIBLIOGRAPHY: dict[str, Node] = {
     "unpublished": seq(". ", "head", "title", "thesis_facts", "unpublished_tail"),
     "interview": seq(". ", "head", "title", cap("interview_by"), seq(", ", "venue", "date"),
                      "tail"),
-    "misc": seq(". ", "head", "title", "contributors", cap("kind"), cap("howpublished"),
-                "misc_facts", cap("access"), "tail"),
+    "misc": seq(". ", "head", "title", "container", "contributors", cap("kind"),
+                cap("howpublished"), "misc_facts", cap("access"), "tail"),
 }
 # fmt: on

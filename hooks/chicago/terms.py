@@ -204,6 +204,8 @@ def edition_phrase(value: str) -> str:
     text = re.sub(r"\b[Ee]dition\b", "ed.", text)
     if not re.search(r"\bed\b\.?|\bed\.$", text):
         text += " ed."
+    elif text.endswith(" ed"):
+        text += "."  # "special ed." lost its period to the strip above
     return text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
 
 
