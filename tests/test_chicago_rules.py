@@ -450,3 +450,26 @@ def test_scene_of_a_film_is_quoted_within_the_film_with_its_release_year() -> No
         "(1959; Burbank, CA: Warner Home Video, 2000), DVD."
     )
     assert plain(C17.short_note(bib["v"], parse_locator("12")[0])) == "“Crop Duster Attack,” 12."
+
+
+def test_introduction_or_afterword_is_cited_as_part_of_the_book() -> None:
+    # CMOS 17 §14.110, as biblatex-chicago's notes-test.bib encodes it (prose:intro,
+    # polakow:afterw); @suppbook used to print as a chapter with an empty "in".
+    bib = Bibliography.from_text(
+        "@suppbook{p, author={Prose, Francine}, bookauthor={Wallraff, Barbara}, "
+        "title={Word Court}, year=2000, pages={xvii--xxxviii}, type={introduction to}, "
+        "location={New York}, publisher={Harcourt}}\n"
+        "@suppbook{q, author={Polakow, Valerie}, title={Lives on the Edge}, afterword={yes}, "
+        "year=1993, publisher={University of Chicago Press}, location={Chicago}}"
+    )
+    assert plain(C17.full_note(bib["p"], parse_locator("xvii")[0])) == (
+        "Francine Prose, introduction to Word Court, by Barbara Wallraff (New York: Harcourt, "
+        "2000), xvii."
+    )
+    assert plain(C17.short_note(bib["q"], parse_locator("12")[0])) == (
+        "Polakow, afterword to Lives on the Edge, 12."
+    )
+    assert plain(C17.bibliography_entry(bib["p"])) == (
+        "Prose, Francine. Introduction to Word Court, by Barbara Wallraff, xvii–xxxviii. New "
+        "York: Harcourt, 2000."
+    )

@@ -94,7 +94,7 @@ FAMILIES = {
     "book": "book", "collection": "book", "proceedings": "book", "manual": "book",
     "booklet": "book", "periodical": "book",
     "incollection": "chapter", "inbook": "chapter", "inproceedings": "chapter",
-    "inreference": "reference",
+    "inreference": "reference", "suppbook": "supplement",
     "article": "article", "online": "online", "report": "report", "thesis": "thesis",
     "unpublished": "unpublished", "interview": "interview", "misc": "misc", "audio": "misc",
     "letter": "letter", "video": "video", "music": "video",
@@ -105,8 +105,8 @@ QUOTED_TITLES = {"chapter", "article", "magazine", "online", "blog", "podcast", 
                  "unpublished", "interview"}
 ROMAN_TITLES = {"letter"}
 PRECISION = {
-    "book": "year", "chapter": "year", "reference": "year", "report": "year", "thesis": "year",
-    "video": "year",
+    "book": "year", "chapter": "year", "reference": "year", "supplement": "year",
+    "report": "year", "thesis": "year", "video": "year",
     "article": "month", "magazine": "day", "online": "day", "blog": "day", "podcast": "day",
     "unpublished": "day", "interview": "day", "misc": "day", "letter": "day",
 }
@@ -481,7 +481,7 @@ class Chicago:
             return Rich.of(format_date(e.date()))
         if not e.has("title"):  # a description standing for a title ("letters") is roman
             return text
-        return self._styled(e, text)
+        return join(" ", self.part_supp_kind(e, Ctx()), self._styled(e, text))
 
     # -- publication facts
 
@@ -694,6 +694,23 @@ class Chicago:
             label = "Chap." if bib else "chap."
             return f"{label} {chapter} in " + book
         return ("In " if bib else "in ") + book
+
+    # introductions, forewords, afterwords (biblatex's @suppbook; CMOS 17 §14.110)
+
+    def part_supp_kind(self, e: Entry, c: Ctx) -> Rich:
+        """ "introduction to": ``type``, else whichever of biblatex-chicago's ``introduction``,
+        ``foreword``, ``afterword`` flags is set; only for ``@suppbook``."""
+        if self._family(e) != "supplement":
+            return Rich()
+        kind = e.get("type") or next(
+            (f"{name} to" for name in ("introduction", "foreword", "afterword") if e.has(name)),
+            "introduction to",
+        )
+        return Rich.of(kind[0].upper() + kind[1:] if c.bib else kind)
+
+    def part_supp_by(self, e: Entry, c: Ctx) -> Rich:
+        by = e.names("bookauthor")
+        return Rich.of("by " + self._names_note(by)) if by else Rich()
 
     # dictionaries and encyclopedias (CMOS 17 §14.232-33): cited by the entry, "s.v."
 

@@ -82,6 +82,11 @@ NOTES: dict[str, Node] = {
     "chapter": seq(", ",
         seq(" ", seq(", ", "head", "title", "in_book", "series"), paren("pubfacts")),
         first("locator", "pages"), "link"),
+    # Name, introduction to *Book*, by X (Place: Publisher, 2000), 16
+    "supplement": seq(", ",
+        seq(" ", seq(", ", "head", seq(" ", "supp_kind", "book_title"), "supp_by",
+                     "contributors", "edition", "volume", "series"), paren("pubfacts")),
+        *_TAIL),
     # *Encyclopaedia Britannica*, 15th ed. (1980), s.v. "Salvation," by X, accessed ..., URL
     "reference": seq(", ",
         seq(" ", seq(", ", "ref_work", "edition", "contributors"), paren("ref_facts")),
@@ -125,6 +130,9 @@ BIBLIOGRAPHY: dict[str, Node] = {
     "book": seq(". ", "head", "book_title", "contributors", cap("edition"), "volume", "series",
                 cap("pubfacts"), "tail"),
     "chapter": seq(". ", "head", "title", "in_book", "series", "pubfacts", "tail"),
+    "supplement": seq(". ", "head", seq(", ", seq(" ", "supp_kind", "book_title"), "supp_by",
+                                         "pages"), "contributors", cap("edition"), "volume",
+                      "series", cap("pubfacts"), "tail"),
     "reference": seq(". ", "ref_work", cap("edition"), "contributors", "ref_facts",
                      cap("sub_verbo"), cap("ref_by"), cap("access"), "tail"),
     "article": seq(". ", "head", "title",
