@@ -473,3 +473,16 @@ def test_introduction_or_afterword_is_cited_as_part_of_the_book() -> None:
         "Prose, Francine. Introduction to Word Court, by Barbara Wallraff, xvii–xxxviii. New "
         "York: Harcourt, 2000."
     )
+
+
+def test_undated_online_video_gives_its_access_date() -> None:
+    # CMOS 17 §14.12: no date of its own, so the access date (biblatex-chicago's loc:city).
+    bib = Bibliography.from_text(
+        "@video{v, author={{Library of Congress}}, title={The Life of a City}, "
+        "subtitle={Early Films of New York, 1898--1906}, type={MPEG video}, "
+        "url={http://lcweb2.loc.gov/ammem/papr/nychome.html}, urldate={2001-08-14}}"
+    )
+    assert plain(C17.full_note(bib["v"])) == (
+        "Library of Congress, The Life of a City: Early Films of New York, 1898–1906, MPEG "
+        "video, accessed August 14, 2001, http://lcweb2.loc.gov/ammem/papr/nychome.html."
+    )

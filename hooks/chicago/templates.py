@@ -107,7 +107,7 @@ NOTES: dict[str, Node] = {
     # *Film*, directed by X (Place: Studio, 2000), DVD
     "video": seq(", ", seq(" ", seq(", ", "head", "title", "container", "edition", "directed"),
                            paren("video_facts")),
-                 "kind", *_TAIL),
+                 "kind", "access", *_TAIL),
     # X to Y, May 1, 1900, in *Letters*
     "letter": seq(", ", "letter_head", "title", "date_or_nd", "howpublished", *_TAIL),
     # Name, *Report*, Type 12, Series (Place: Institution, 2020)
@@ -145,7 +145,7 @@ BIBLIOGRAPHY: dict[str, Node] = {
     "podcast": seq(". ", "head", "title", "date", seq(", ", "show", "publisher"),
                    lit("Podcast"), "tail"),
     "video": seq(". ", "head", "title", "container", "directed", "video_facts", cap("kind"),
-                 "tail"),
+                 cap("access"), "tail"),
     "letter": seq(". ", "head", cap(seq(", ", "title", "date_or_nd")), cap("howpublished"),
                   "tail"),
     "report": seq(". ", "head", "title", "contributors", cap("report_type"), "plain_series",
