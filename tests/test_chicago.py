@@ -404,7 +404,8 @@ def test_edition_volume_series_and_reprint() -> None:
 
 
 def test_volume_of_a_multivolume_work_and_quoted_title_inside_italics() -> None:
-    # The Complete Works of Malatesta, vol. 3 (research/curriculum.md §5.4).
+    # The Complete Works of Malatesta, vol. 3 (research/curriculum.md §5.4). A volume with its
+    # own title leads, "vol. N of" the whole work (CMOS 17 §14.117, as biblatex-chicago).
     e = entry(
         "@book{k, author={Malatesta, Errico}, editor={Turcato, Davide}, "
         "maintitle={The Complete Works of Malatesta}, volume={3}, "
@@ -414,8 +415,8 @@ def test_volume_of_a_multivolume_work_and_quoted_title_inside_italics() -> None:
     )
     note = C17.full_note(e)
     assert plain(note) == (
-        "Errico Malatesta, The Complete Works of Malatesta, vol. 3, “A Long and Patient Work”: "
-        "The Anarchist Socialism of L’Agitazione, 1897–98, ed. Davide Turcato (AK Press, 2017)."
+        "Errico Malatesta, “A Long and Patient Work”: The Anarchist Socialism of L’Agitazione, "
+        "1897–98, vol. 3 of The Complete Works of Malatesta, ed. Davide Turcato (AK Press, 2017)."
     )
     # A title inside an italic title turns roman (CMOS 17 §8.173).
     assert "Socialism of </em>L’Agitazione<em>, 1897–98</em>" in note

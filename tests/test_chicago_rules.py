@@ -309,3 +309,180 @@ def test_series_number_without_series_and_running_time() -> None:
     assert plain(C17.full_note(bib["v"])) == (
         "Ann Sample, “A Talk,” video, 2:00, YouTube, May 3, 2019, https://example.org/v."
     )
+
+
+# --- rules checked against biblatex-chicago (bench/compare_biblatex_chicago.py) on the
+# Manual's own examples as that package encodes them (fixtures/bib/biblatex-chicago-notes.bib)
+
+
+@pytest.fixture(scope="module")
+def manual() -> Bibliography:
+    return Bibliography.load(FIXTURES / "biblatex-chicago-notes.bib")
+
+
+@pytest.mark.parametrize(
+    ("key", "note"),
+    [
+        # \bibstring{revisededition} is biblatex's key for "rev. ed." (CMOS 17 §14.118)
+        ("babb:peru", "Florence Babb, Between Field and Cooking Pot: The Political Economy of "
+         "Marketwomen in Peru, rev. ed. (Austin: University of Texas Press, 1989)."),
+        # a series number that starts with words takes a comma (CMOS 17 §14.123)
+        ("boxer:china", "Charles R. Boxer, ed., South China in the Sixteenth Century, Hakluyt "
+         "Society Publications, 2nd ser., 106 (London, 1953)."),
+        ("wauchope:ceramics", "Robert Wauchope, A Tentative Sequence of Pre-Classic Ceramics in "
+         "Middle America, Middle American Research Records, vol. 1, no. 14 (New Orleans, LA: "
+         "Tulane University, 1950)."),
+        # a titled chapter keeps its number: "chap. 7 in" (CMOS 17 §14.9)
+        ("ashbrook:brain", "James B. Ashbrook and Carol Rausch Albright, “The Frontal Lobes, "
+         "Intending, and a Purposeful God,” chap. 7 in The Humanizing Brain (Cleveland, OH: "
+         "Pilgrim Press, 1997)."),
+        # a volume with its own title: "vol. 1 of" the whole work (CMOS 17 §14.117)
+        ("pelikan:christian", "Jaroslav Pelikan, The Emergence of the Catholic Tradition, vol. 1 "
+         "of The Christian Tradition: A History of the Development of Doctrine (Chicago: "
+         "University of Chicago Press, 1971)."),
+        # a journal's place, or biblatex-chicago's "blog", in parentheses (CMOS 17 §14.174)
+        ("garrett", "Marvin P. Garrett, “Language and Design in Pippa Passes,” Victorian Poetry "
+         "(West Virginia University) 13, no. 1 (1975): 47–60."),
+        ("ellis:blog", "Rhian Ellis, “Squatters’ Rights,” Ward Six (blog), June 30, 2008, "
+         "http://wardsix.blogspot.com/2008/06/squatters-rights.html."),
+        # reference works are cited by the entry, s.v. (CMOS 17 §14.232-33)
+        ("ency:britannica", "Encyclopaedia Britannica, 15th ed. (1980), s.v. “Salvation.”"),
+        ("grove:sibelius", "The New Grove Dictionary of Music and Musicians, s.v. “Sibelius, "
+         "Jean,” by James Hepokoski, accessed January 3, 2002, http://www.grovemusic.com/."),
+        ("times:guide", "The Times Guide to English Style and Usage, rev. ed. (London: Times "
+         "Books, 1999), s.vv. “police ranks,” “postal addresses.”"),
+        # a shorthand is announced once (CMOS 17 §14.33)
+        ("chicago:manual", "University of Chicago Press, The Chicago Manual of Style, 17th ed. "
+         "(Chicago: University of Chicago Press, 2017) (hereafter cited as CMS)."),
+        # an attributed author is bracketed; a pseudonym is marked (CMOS 17 §14.79-80)
+        ("horsley:prosodies", "[Samuel Horsley], On the Prosodies of the Greek and Latin "
+         "Languages (1796)."),
+        ("creasey:ashe:blast", "John Creasey [Gordon Ashe, pseud.], A Blast of Trumpets (New "
+         "York: Holt, Rinehart & Winston, 1976)."),
+        # titleaddon follows the title; an untitled piece is "letters, in *Book*"
+        ("centinel:letters", "Centinel [pseud.], letters, in The Complete Anti-Federalist, ed. "
+         "Herbert J. Storing (Chicago: University of Chicago Press, 1981)."),
+    ],
+)  # fmt: skip
+def test_first_notes_match_biblatex_chicago(manual: Bibliography, key: str, note: str) -> None:
+    assert plain(C17.full_note(manual[key])) == note
+
+
+def test_reference_work_short_notes_cite_the_entry_sub_verbo(manual: Bibliography) -> None:
+    assert plain(C17.short_note(manual["wikiped:bibtex"])) == "Wikipedia, s.v. “BibTeX.”"
+    cited = C17.short_note(manual["ency:britannica"], parse_locator("12")[0])
+    assert plain(cited) == "Encyclopaedia Britannica, s.v. “12.”"  # as biblatex-chicago does
+    # A Zotero encyclopedia article: the article is the entry, the encyclopedia the work.
+    bib = Bibliography.from_text(
+        "@inreference{z, author={McLaughlin, Paul}, title={Anarchism}, "
+        "booktitle={Stanford Encyclopedia of Philosophy}, date={2021-10-03}, "
+        "url={https://plato.stanford.edu/entries/anarchism/}}"
+    )
+    assert plain(C17.full_note(bib["z"])) == (
+        "Stanford Encyclopedia of Philosophy (2021), s.v. “Anarchism,” by Paul McLaughlin, "
+        "https://plato.stanford.edu/entries/anarchism/."
+    )
+    short = plain(C17.short_note(bib["z"]))
+    assert short == "Stanford Encyclopedia of Philosophy, s.v. “Anarchism.”"
+    assert plain(C17.bibliography_entry(bib["z"])) == (
+        "Stanford Encyclopedia of Philosophy. 2021. S.v. “Anarchism.” By Paul McLaughlin. "
+        "https://plato.stanford.edu/entries/anarchism/."
+    )
+
+
+def test_letter_short_note_keeps_writer_to_recipient_together() -> None:
+    bib = Bibliography.from_text(
+        "@letter{l, author={James, Henry}, title={Henry James to Edith Wharton}, "
+        "shorttitle={to Wharton}, date={1905-11-08}}"
+    )
+    assert plain(C17.full_note(bib["l"])) == "Henry James to Edith Wharton, November 8, 1905."
+    assert plain(C17.short_note(bib["l"], parse_locator("2")[0])) == "James to Wharton, 2."
+
+
+@pytest.mark.parametrize(
+    ("date", "printed"),
+    [("1957?", "[1957?]"), ("1920~", "ca. 1920"), ("1920%", "[ca. 1920?]"), ("186X", "1860s"),
+     ("1966-06-05?", "[June 5, 1966?]"), ("about 1900", "about 1900")],
+)  # fmt: skip
+def test_uncertain_and_approximate_dates_as_biblatex_reads_them(date: str, printed: str) -> None:
+    bib = Bibliography.from_text(
+        f"@book{{k, author={{Clark, Hazel V.}}, title={{Mesopotamia}}, "
+        f"publisher={{End of the Commons General Store}}, date={{{date}}}}}"
+    )
+    assert plain(C17.full_note(bib["k"])) == (
+        f"Hazel V. Clark, Mesopotamia (End of the Commons General Store, {printed})."
+    )
+
+
+def test_short_notes_of_shorthands_and_attributed_authors(manual: Bibliography) -> None:
+    twelve = parse_locator("12")[0]
+    assert plain(C17.short_note(manual["chicago:manual"], twelve)) == "CMS, 12."
+    assert plain(C17.short_note(manual["horsley:prosodies"], twelve)) == "[Horsley], Prosodies, 12."
+    assert plain(C17.short_note(manual["creasey:ashe:blast"], twelve)) == (
+        "Creasey, A Blast of Trumpets, 12."
+    )
+    assert plain(C17.short_note(manual["centinel:letters"], twelve)) == "Centinel, letters, 12."
+
+
+def test_edited_article_with_no_author_leads_with_its_editor() -> None:
+    bib = Bibliography.from_text(
+        "@article{k, editor={Brown, George C.}, title={A Swedish Traveler in Early Wisconsin}, "
+        "journaltitle={Wisconsin Magazine of History}, volume={61}, issue={Summer}, "
+        "year={1978}, pages={300--318}}"
+    )
+    assert plain(C17.full_note(bib["k"])) == (
+        "George C. Brown, ed., “A Swedish Traveler in Early Wisconsin,” Wisconsin Magazine of "
+        "History 61 (Summer 1978): 300–318."
+    )
+    assert plain(C17.short_note(bib["k"])) == "Brown, “A Swedish Traveler in Early Wisconsin.”"
+
+
+def test_scene_of_a_film_is_quoted_within_the_film_with_its_release_year() -> None:
+    # CMOS 17 §14.265, as biblatex-chicago's notes-test.bib encodes it (hitchcock:nbynw).
+    bib = Bibliography.from_text(
+        "@video{v, title={Crop Duster Attack}, booktitle={North by Northwest}, "
+        "editor={Hitchcock, Alfred}, editortype={director}, origdate={1959}, "
+        "publisher={Warner Home Video}, location={Burbank, CA}, date={2000}, type={DVD}, "
+        "edition={special ed.}}"
+    )
+    assert plain(C17.full_note(bib["v"])) == (
+        "“Crop Duster Attack,” North by Northwest, special ed., directed by Alfred Hitchcock "
+        "(1959; Burbank, CA: Warner Home Video, 2000), DVD."
+    )
+    assert plain(C17.short_note(bib["v"], parse_locator("12")[0])) == "“Crop Duster Attack,” 12."
+
+
+def test_introduction_or_afterword_is_cited_as_part_of_the_book() -> None:
+    # CMOS 17 §14.110, as biblatex-chicago's notes-test.bib encodes it (prose:intro,
+    # polakow:afterw); @suppbook used to print as a chapter with an empty "in".
+    bib = Bibliography.from_text(
+        "@suppbook{p, author={Prose, Francine}, bookauthor={Wallraff, Barbara}, "
+        "title={Word Court}, year=2000, pages={xvii--xxxviii}, type={introduction to}, "
+        "location={New York}, publisher={Harcourt}}\n"
+        "@suppbook{q, author={Polakow, Valerie}, title={Lives on the Edge}, afterword={yes}, "
+        "year=1993, publisher={University of Chicago Press}, location={Chicago}}"
+    )
+    assert plain(C17.full_note(bib["p"], parse_locator("xvii")[0])) == (
+        "Francine Prose, introduction to Word Court, by Barbara Wallraff (New York: Harcourt, "
+        "2000), xvii."
+    )
+    assert plain(C17.short_note(bib["q"], parse_locator("12")[0])) == (
+        "Polakow, afterword to Lives on the Edge, 12."
+    )
+    assert plain(C17.bibliography_entry(bib["p"])) == (
+        "Prose, Francine. Introduction to Word Court, by Barbara Wallraff, xvii–xxxviii. New "
+        "York: Harcourt, 2000."
+    )
+
+
+def test_undated_online_video_gives_its_access_date() -> None:
+    # CMOS 17 §14.12: no date of its own, so the access date (biblatex-chicago's loc:city).
+    bib = Bibliography.from_text(
+        "@video{v, author={{Library of Congress}}, title={The Life of a City}, "
+        "subtitle={Early Films of New York, 1898--1906}, type={MPEG video}, "
+        "url={http://lcweb2.loc.gov/ammem/papr/nychome.html}, urldate={2001-08-14}}"
+    )
+    assert plain(C17.full_note(bib["v"])) == (
+        "Library of Congress, The Life of a City: Early Films of New York, 1898–1906, MPEG "
+        "video, accessed August 14, 2001, http://lcweb2.loc.gov/ammem/papr/nychome.html."
+    )

@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hooks.bibliography import MONTHS, Date
+
+_QUALIFIED = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?([?~%])")
+_DECADE = re.compile(r"(\d{3})[Xu]")
 
 
 def format_date(date: Date | None) -> str:
@@ -11,11 +16,24 @@ def format_date(date: Date | None) -> str:
     if date is None:
         return ""
     if date.literal:
-        return date.literal
+        return _qualified(date.literal)
     if date.end:
         return _date_range(date, date.end)
     text = _one_date(date)
     return f"{text}–" if date.open_end else text
+
+
+def _qualified(literal: str) -> str:
+    """ISO 8601-2 (EDTF) dates biblatex reads: an uncertain ``1957?`` prints "[1957?]" (CMOS
+    17 §14.145), an approximate ``1920~`` "ca. 1920", both (``%``) "[ca. 1920?]", an
+    unspecified digit ``186X`` "1860s", as biblatex-chicago prints them. Other text as given."""
+    if m := _QUALIFIED.fullmatch(literal.strip()):
+        year, month, day, mark = m.groups()
+        text = _one_date(Date(int(year), int(month) if month else None, int(day) if day else None))
+        return {"?": f"[{text}?]", "~": f"ca. {text}", "%": f"[ca. {text}?]"}[mark]
+    if m := _DECADE.fullmatch(literal.strip()):
+        return f"{m.group(1)}0s"
+    return literal
 
 
 def _one_date(d: Date) -> str:

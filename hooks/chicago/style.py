@@ -94,6 +94,7 @@ FAMILIES = {
     "book": "book", "collection": "book", "proceedings": "book", "manual": "book",
     "booklet": "book", "periodical": "book",
     "incollection": "chapter", "inbook": "chapter", "inproceedings": "chapter",
+    "inreference": "reference", "suppbook": "supplement",
     "article": "article", "online": "online", "report": "report", "thesis": "thesis",
     "unpublished": "unpublished", "interview": "interview", "misc": "misc", "audio": "misc",
     "letter": "letter", "video": "video", "music": "video",
@@ -104,7 +105,8 @@ QUOTED_TITLES = {"chapter", "article", "magazine", "online", "blog", "podcast", 
                  "unpublished", "interview"}
 ROMAN_TITLES = {"letter"}
 PRECISION = {
-    "book": "year", "chapter": "year", "report": "year", "thesis": "year", "video": "year",
+    "book": "year", "chapter": "year", "reference": "year", "supplement": "year",
+    "report": "year", "thesis": "year", "video": "year",
     "article": "month", "magazine": "day", "online": "day", "blog": "day", "podcast": "day",
     "unpublished": "day", "interview": "day", "misc": "day", "letter": "day",
 }
@@ -243,16 +245,30 @@ class Chicago:
             loc = Rich.of(locator.render()) if locator else Rich()
             if form is Form.FULL:
                 result = self._render(NOTES[self._family(e)], e, Ctx(loc=loc))
+                if e.has("shorthand"):  # CMOS 17 §14.33: "(hereafter cited as *CMS*)"
+                    result = join(" ", result, paren("hereafter cited as " + e.rich("shorthand")))
             elif form is Form.IBID:
                 result = join(", ", "Ibid.", loc)
             elif form is Form.TITLE_ONLY:
                 result = join(", ", self._short_title(e), loc)
+            elif e.has("shorthand") and form is not Form.TITLE_ONLY:  # *CMS*, 12
+                result = join(", ", e.rich("shorthand"), loc)
+            elif self._family(e) == "reference":  # *Work*, s.v. "Entry" (CMOS 17 §14.232)
+                result = join(", ", self._short_title(e), self._sub_verbo(e, loc))
             elif form is Form.AUTHOR_ONLY and locator and self._short_head(e):
                 result = join(", ", self._short_head(e), loc)
             else:
-                result = join(", ", self._short_head(e), self._short_title(e), loc)
+                result = join(", ", self._short_pair(e), loc)
             self._memo[key] = result
         return self._memo[key]
+
+    def _short_pair(self, e: Entry) -> Rich:
+        """Who and what: "Spade, *Mutual Aid*"; a letter's "to Russell" follows its writer
+        with no comma, as in the full note: "White to Russell" (CMOS 17 §14.111)."""
+        head, title = self._short_head(e), self._short_title(e)
+        if self._family(e) == "letter" and title.plain.startswith("to "):
+            return join(" ", head, title)
+        return join(", ", head, title)
 
     def author_in_text(self, entry: Entry) -> str:
         """What an author-in-text citation, ``@key``, prints in the sentence (HTML): the
@@ -333,6 +349,12 @@ class Chicago:
 
     def _find_head(self, e: Entry) -> tuple[tuple[Name, ...], str]:
         family = self._family(e)
+        if family == "reference":
+            return (), ""  # the work leads; an article's author follows its entry ("by X")
+        if family in {"article", "magazine"} and not e.authors and not e.has("issuetitle"):
+            roles = self._roles(e)  # an edited document: "George C. Brown, ed., “A Swedish"
+            if roles and roles[0].kind != "with":
+                return roles[0].names, roles[0].after()
         if e.authors or family in {"chapter", "article", "magazine", "podcast", "thesis"}:
             return e.authors, ""
         if family == "video" and e.names("director"):
@@ -352,15 +374,18 @@ class Chicago:
         key = (e, "head", None)
         if key not in self._memo:
             names, role = self._head(e)
-            self._memo[key] = join(", ", self._names_note(names), role)
+            who = _attributed(e, Rich.of(self._names_note(names))) if names else Rich()
+            if names and e.has("nameaddon"):  # "Centinel [pseud.]" (CMOS 17 §14.80)
+                who = who + " [" + e.rich("nameaddon") + "]"
+            self._memo[key] = join(", ", who, role)
         return self._memo[key]
 
     def _short_head(self, e: Entry) -> Rich:
         names, _ = self._head(e)
         if e.has("shortauthor") and names is e.authors:
-            return e.rich("shortauthor")
+            return _attributed(e, e.rich("shortauthor"))
         if names:
-            return Rich.of(self._surnames(e, names))
+            return _attributed(e, Rich.of(self._surnames(e, names)))
         if self._family(e) in {"online", "blog"}:
             return e.rich("publisher") or e.rich("organization")
         return Rich()
@@ -425,7 +450,7 @@ class Chicago:
 
     def _styled(self, e: Entry, text: Rich) -> Rich:
         family = self._family(e)
-        if family in QUOTED_TITLES:
+        if family in QUOTED_TITLES or self._container(e):
             return quoted(text)
         if family in ROMAN_TITLES:
             return text
@@ -437,9 +462,11 @@ class Chicago:
         language = language_name(e.get("langid") or e.get("language"))
         if language and not e.translators and e.get("language"):
             title = join(" ", title, f"[in {language}]")
-        return title
+        return join(", ", title, e.rich("titleaddon"))  # "Swedish Traveler,” pts. 1 and 2
 
     def _short_title(self, e: Entry) -> Rich:
+        if self._family(e) == "reference":
+            return shorten(self._ref_work(e))
         if e.has("shorttitle"):
             text = e.rich("shorttitle")
         elif e.has("subtitle"):
@@ -452,7 +479,9 @@ class Chicago:
             return Rich.of("interview")
         if not text and self._family(e) == "letter":
             return Rich.of(format_date(e.date()))
-        return self._styled(e, text)
+        if not e.has("title"):  # a description standing for a title ("letters") is roman
+            return text
+        return join(" ", self.part_supp_kind(e, Ctx()), self._styled(e, text))
 
     # -- publication facts
 
@@ -518,10 +547,14 @@ class Chicago:
         return phrase[0].upper() + phrase[1:] if bib else phrase
 
     def _series(self, e: Entry) -> Rich:
-        """ "Studies in Anarchism 14"; a number with no series name is "no. 14" (CMOS 14.123)."""
+        """ "Studies in Anarchism 14"; a number with no series name is "no. 14" (CMOS 14.123);
+        a number that starts with words takes a comma: "Hakluyt Society Publications, 2nd ser.,
+        106", "Middle American Research Records, vol. 1, no. 14" (CMOS 14.123, 14.180)."""
         if not e.has("series") and e.has("number"):
             return Rich.of(self._issue_number(e))
-        return join(" ", e.rich("series"), e.rich("number"))
+        number = e.get("number")
+        numeric = re.match(r"\d+(?:[–-]\d+)?$|[IVXLC]+$", number) is not None
+        return join(" " if numeric else ", ", e.rich("series"), e.rich("number"))
 
     def _edition(self, e: Entry) -> str:
         return edition_phrase(e.get("edition"))
@@ -538,7 +571,11 @@ class Chicago:
         title = self._main_title(e) if prefix == "" else self._title(e, prefix).italic()
         if prefix == "" and e.has("maintitle") and e.has("volume"):
             main = self._title(e, "main").italic()
-            return join(". " if bib else ", ", main, self._volume(e, bib) + ", " + title)
+            if bib:  # Pelikan, Jaroslav. *The Christian Tradition*. Vol. 1, *The Emergence*.
+                return join(". ", main, self._volume(e, bib) + ", " + title)
+            # CMOS 17 §14.117: *The Emergence*, vol. 1 of *The Christian Tradition*
+            part = "bk. " + e.get("part") if e.has("part") else ""
+            return join(", ", title, join(", ", self._volume(e, bib), part) + " of " + main)
         return title
 
     def _pages(self, e: Entry) -> Rich:
@@ -653,14 +690,69 @@ class Chicago:
             pages,
         )
         chapter = e.get("chapter")
-        if chapter and not e.has("title"):
-            return f"{'Chap.' if bib else 'chap.'} {chapter} in " + book
+        if chapter:  # CMOS 17 §14.9: "The Frontal Lobes," chap. 7 in *The Humanizing Brain*
+            label = "Chap." if bib else "chap."
+            return f"{label} {chapter} in " + book
         return ("In " if bib else "in ") + book
+
+    # introductions, forewords, afterwords (biblatex's @suppbook; CMOS 17 §14.110)
+
+    def part_supp_kind(self, e: Entry, c: Ctx) -> Rich:
+        """ "introduction to": ``type``, else whichever of biblatex-chicago's ``introduction``,
+        ``foreword``, ``afterword`` flags is set; only for ``@suppbook``."""
+        if self._family(e) != "supplement":
+            return Rich()
+        kind = e.get("type") or next(
+            (f"{name} to" for name in ("introduction", "foreword", "afterword") if e.has(name)),
+            "introduction to",
+        )
+        return Rich.of(kind[0].upper() + kind[1:] if c.bib else kind)
+
+    def part_supp_by(self, e: Entry, c: Ctx) -> Rich:
+        by = e.names("bookauthor")
+        return Rich.of("by " + self._names_note(by)) if by else Rich()
+
+    # dictionaries and encyclopedias (CMOS 17 §14.232-33): cited by the entry, "s.v."
+
+    def _ref_work(self, e: Entry) -> Rich:
+        """The reference work: ``booktitle`` when the entry names its article in ``title``
+        (Zotero's encyclopedia articles), else ``title`` (biblatex-chicago's ``lista`` form)."""
+        return (self._title(e, "book") if e.has("booktitle") else self._title(e)).italic()
+
+    def _sub_verbo(self, e: Entry, loc: Rich) -> Rich:
+        """ "s.v. “Salvation”": the cited entry, else the article's title, else ``lista``
+        ("s.vv." for several, as biblatex-chicago splits ``lista`` on "and")."""
+        if loc:
+            words = [loc]
+        elif e.has("booktitle") and e.has("title"):
+            words = [self._title(e)]
+        else:
+            words = [Rich.of(w.strip()) for w in re.split(r"\s+and\s+", e.get("lista")) if w]
+        if not words:
+            return Rich()
+        return ("s.vv. " if len(words) > 1 else "s.v. ") + join(", ", *map(quoted, words))
+
+    def part_ref_work(self, e: Entry, c: Ctx) -> Rich:
+        return self._ref_work(e)
+
+    def part_ref_facts(self, e: Entry, c: Ctx) -> Rich:
+        """Only the facts given: well-known works are cited without them (CMOS 17 §14.232)."""
+        return join(", ", join(": ", e.rich("location"), self._publishers(e)), self._date(e))
+
+    def part_sub_verbo(self, e: Entry, c: Ctx) -> Rich:
+        return self._sub_verbo(e, c.loc)
+
+    def part_ref_by(self, e: Entry, c: Ctx) -> Rich:
+        return Rich.of("by " + self._names_note(e.authors)) if e.authors else Rich()
 
     # journal, magazine and newspaper articles
 
     def part_journal(self, e: Entry, c: Ctx) -> Rich:
-        return self._title(e, "journal").italic()
+        """*Journal*, with its place when given (CMOS 17 §14.174, 14.193: *Victorian Poetry*
+        (West Virginia University), *Lake Forester* (Lake Forest, IL); biblatex-chicago's
+        "blog" there gives *Ward Six* (blog)) and the larger publication a blog is part of."""
+        journal = join(" ", self._title(e, "journal").italic(), paren(e.rich("location")))
+        return join(", ", journal, self._title(e, "main").italic())
 
     def part_signed_journal(self, e: Entry, c: Ctx) -> Rich:
         """An unsigned newspaper article's bibliography entry starts with the paper instead."""
@@ -725,6 +817,17 @@ class Chicago:
         show = e.rich("series").italic()
         return ("In " if c.bib else "in ") + show if show else Rich()
 
+    def _container(self, e: Entry) -> Rich:
+        """The film, series or album a scene, episode or track belongs to: a part is quoted,
+        the whole italic (CMOS 17 §14.265, 14.263: "Crop Duster Attack," *North by
+        Northwest*)."""
+        if self._family(e) not in {"video", "misc"}:
+            return Rich()
+        return (self._title(e, "book") or self._title(e, "main")).italic()
+
+    def part_container(self, e: Entry, c: Ctx) -> Rich:
+        return self._container(e)
+
     def part_directed(self, e: Entry, c: Ctx) -> Rich:
         directors = e.names("director")
         if not directors:
@@ -732,7 +835,10 @@ class Chicago:
         return Rich.of(("Directed by " if c.bib else "directed by ") + self._names_note(directors))
 
     def part_video_facts(self, e: Entry, c: Ctx) -> Rich:
-        return join(", ", join(": ", e.rich("location"), self._publishers(e)), self._date(e))
+        """(1959; Burbank, CA: Warner Home Video, 2000): a film's release year leads its
+        video edition's facts (CMOS 17 §14.265)."""
+        facts = join(", ", join(": ", e.rich("location"), self._publishers(e)), self._date(e))
+        return join("; ", self._date(e, "origdate"), facts) if facts else facts
 
     def part_letter_head(self, e: Entry, c: Ctx) -> Rich:
         """ "Henry James to Edith Wharton": a title that already names the writer stands alone."""
@@ -820,6 +926,18 @@ class Chicago:
         if ident not in self._peers:
             self._peers[ident] = _Peers(owner)
         return self._peers[ident]
+
+
+def _attributed(e: Entry, who: Rich) -> Rich:
+    """An author the work does not name is bracketed, "[Samuel Horsley]", or "[Ebenezer
+    Cook?]" when the attribution is in doubt (CMOS 17 §14.79; biblatex-chicago's
+    ``authortype = {anon}`` / ``{anon?}``)."""
+    kind = e.get("authortype").strip().lower()
+    if kind == "anon":
+        return "[" + who + "]"
+    if kind == "anon?":
+        return "[" + who + "?]"
+    return who
 
 
 def _split_and(raw: str) -> list[str]:

@@ -15,7 +15,8 @@ Notes (CMOS 17 §14.19–14.21) are one sentence of comma-separated parts with t
 publication in parentheses; bibliography entries (§14.22) are sentences joined by periods.
 The same part prints its note or bibliography form (``ctx.bib``). To change how "chapter in
 an edited book" prints, change ``NOTES["chapter"]`` and ``BIBLIOGRAPHY["chapter"]`` here.
-Short notes ("Surname, *Short Title*, 16") have one form for every type (style.py).
+Short notes ("Surname, *Short Title*, 16") have one form for every type but reference works
+("*Encyclopaedia Britannica*, s.v. "Salvation."", style.py).
 """
 
 from __future__ import annotations
@@ -81,6 +82,15 @@ NOTES: dict[str, Node] = {
     "chapter": seq(", ",
         seq(" ", seq(", ", "head", "title", "in_book", "series"), paren("pubfacts")),
         first("locator", "pages"), "link"),
+    # Name, introduction to *Book*, by X (Place: Publisher, 2000), 16
+    "supplement": seq(", ",
+        seq(" ", seq(", ", "head", seq(" ", "supp_kind", "book_title"), "supp_by",
+                     "contributors", "edition", "volume", "series"), paren("pubfacts")),
+        *_TAIL),
+    # *Encyclopaedia Britannica*, 15th ed. (1980), s.v. "Salvation," by X, accessed ..., URL
+    "reference": seq(", ",
+        seq(" ", seq(", ", "ref_work", "edition", "contributors"), paren("ref_facts")),
+        "sub_verbo", "ref_by", "access", "link"),
     # Name, "Title," in "Issue," ed. X, special issue, *Journal* 45, no. 3 (March 1990): 336–46
     "article": seq(", ",
         seq(": ", seq(", ", "head", "title", "special_issue", "journal_block"),
@@ -95,8 +105,9 @@ NOTES: dict[str, Node] = {
     # Name, "Episode," May 1, 2024, in *Show*, Network, podcast
     "podcast": seq(", ", "head", "title", "date", "show", "publisher", lit("podcast"), *_TAIL),
     # *Film*, directed by X (Place: Studio, 2000), DVD
-    "video": seq(", ", seq(" ", seq(", ", "head", "title", "directed"), paren("video_facts")),
-                 "kind", *_TAIL),
+    "video": seq(", ", seq(" ", seq(", ", "head", "title", "container", "edition", "directed"),
+                           paren("video_facts")),
+                 "kind", "access", *_TAIL),
     # X to Y, May 1, 1900, in *Letters*
     "letter": seq(", ", "letter_head", "title", "date_or_nd", "howpublished", *_TAIL),
     # Name, *Report*, Type 12, Series (Place: Institution, 2020)
@@ -111,14 +122,19 @@ NOTES: dict[str, Node] = {
     # Name, "Title," interview by X, *Venue*, May 1, 2022
     "interview": seq(", ", "head", "title", "interview_by", "venue", "date", *_TAIL),
     # anything else
-    "misc": seq(", ", "head", "title", "contributors", "kind", "howpublished", "misc_facts",
-                "access", *_TAIL),
+    "misc": seq(", ", "head", "title", "container", "contributors", "kind", "howpublished",
+                "misc_facts", "access", *_TAIL),
 }
 
 BIBLIOGRAPHY: dict[str, Node] = {
     "book": seq(". ", "head", "book_title", "contributors", cap("edition"), "volume", "series",
                 cap("pubfacts"), "tail"),
     "chapter": seq(". ", "head", "title", "in_book", "series", "pubfacts", "tail"),
+    "supplement": seq(". ", "head", seq(", ", seq(" ", "supp_kind", "book_title"), "supp_by",
+                                         "pages"), "contributors", cap("edition"), "volume",
+                      "series", cap("pubfacts"), "tail"),
+    "reference": seq(". ", "ref_work", cap("edition"), "contributors", "ref_facts",
+                     cap("sub_verbo"), cap("ref_by"), cap("access"), "tail"),
     "article": seq(". ", "head", "title",
                    seq(", ", "special_issue", seq(": ", "journal_block", "pages")), "tail"),
     "magazine": seq(". ", "head", "title", seq(", ", "signed_journal", "date"), "tail"),
@@ -128,7 +144,8 @@ BIBLIOGRAPHY: dict[str, Node] = {
                 seq(", ", "owner", cap("when")), "tail"),
     "podcast": seq(". ", "head", "title", "date", seq(", ", "show", "publisher"),
                    lit("Podcast"), "tail"),
-    "video": seq(". ", "head", "title", "directed", "video_facts", cap("kind"), "tail"),
+    "video": seq(". ", "head", "title", "container", "directed", "video_facts", cap("kind"),
+                 cap("access"), "tail"),
     "letter": seq(". ", "head", cap(seq(", ", "title", "date_or_nd")), cap("howpublished"),
                   "tail"),
     "report": seq(". ", "head", "title", "contributors", cap("report_type"), "plain_series",
@@ -137,7 +154,7 @@ BIBLIOGRAPHY: dict[str, Node] = {
     "unpublished": seq(". ", "head", "title", "thesis_facts", "unpublished_tail"),
     "interview": seq(". ", "head", "title", cap("interview_by"), seq(", ", "venue", "date"),
                      "tail"),
-    "misc": seq(". ", "head", "title", "contributors", cap("kind"), cap("howpublished"),
-                "misc_facts", cap("access"), "tail"),
+    "misc": seq(". ", "head", "title", "container", "contributors", cap("kind"),
+                cap("howpublished"), "misc_facts", cap("access"), "tail"),
 }
 # fmt: on

@@ -18,7 +18,8 @@ BIBSTRINGS: dict[str, str] = {
     "inpreparation": "in preparation", "submitted": "submitted", "prepublished": "prepublished",
     "reprint": "repr.", "selfpublished": "self-published",
     # editions and series (CMOS 14.118, 14.180)
-    "revised": "rev.", "newseries": "n.s.", "oldseries": "o.s.", "edition": "ed.",
+    "revised": "rev.", "revisededition": "rev. ed.", "newseries": "n.s.", "oldseries": "o.s.",
+    "edition": "ed.",
     # types (CMOS 14.224, 14.221)
     "phdthesis": "PhD diss.", "mathesis": "MA thesis", "mastersthesis": "master’s thesis",
     "candthesis": "candidate thesis",
@@ -28,6 +29,7 @@ BIBSTRINGS: dict[str, str] = {
     "volume": "vol.", "volumes": "vols.", "number": "no.", "numbers": "nos.", "page": "p.",
     "pages": "pp.", "chapter": "chap.", "part": "pt.", "section": "sec.", "issue": "no.",
     "and": "and", "andothers": "et al.", "in": "in", "by": "by", "with": "with",
+    "pseudonym": "pseud.",
     "bytranslator": "trans.", "byeditor": "ed.", "translator": "trans.", "editor": "ed.",
     "editors": "eds.", "compiler": "comp.", "compilers": "comps.", "urlseen": "accessed",
     "url": "URL", "online": "online", "film": "film", "video": "video", "letter": "letter",
@@ -202,6 +204,8 @@ def edition_phrase(value: str) -> str:
     text = re.sub(r"\b[Ee]dition\b", "ed.", text)
     if not re.search(r"\bed\b\.?|\bed\.$", text):
         text += " ed."
+    elif text.endswith(" ed"):
+        text += "."  # "special ed." lost its period to the strip above
     return text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
 
 
