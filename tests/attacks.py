@@ -16,7 +16,6 @@ import yaml
 from hooks.safety import url_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
-COPY_IGNORE = (".venv", "site", "site.partial", ".cache", "node_modules", ".git", "tests")
 LESSON = "curriculum/lessons/care-work.md"
 
 # Each payload tries to run `alert(N)`; N says which attack got through.

@@ -15,18 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from project_copy import copy_project
 
 from hooks import build as site_build
 
 ROOT = Path(__file__).resolve().parent.parent
-COPY_IGNORE = (".venv", "site", ".site.*", ".cache", "node_modules", ".git", "test-artifacts")
 pytestmark = pytest.mark.xdist_group("site-builds")
-
-
-def copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
-    return project
 
 
 def command(site_dir: str = "site") -> list[str]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import gzip
 import html
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import tinyhtml5
-from attacks import COPY_IGNORE, ENCODINGS, ROOT, attack, build_site, unsafe_in
+from attacks import ENCODINGS, attack, build_site, unsafe_in
+from project_copy import copy_project
 
 from hooks.safety import clean_html, safe_url, url_scheme
 
@@ -27,8 +27,7 @@ def attacked_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     sites = {}
     with pytest.MonkeyPatch.context() as monkeypatch:
         for encoding in ENCODINGS:
-            project = tmp_path_factory.mktemp(encoding) / "project"
-            shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+            project = copy_project(tmp_path_factory.mktemp(encoding), also_ignore=("tests",))
             attack(project, encoding)
             sites[encoding] = build_site(project, monkeypatch)
     return sites
@@ -105,8 +104,7 @@ def test_no_field_puts_a_script_or_unsafe_link_into_a_packet(tmp_path: Path) -> 
     from hooks.loader import load_curriculum
     from hooks.packets import MarkdownConverter, PacketSpec, build_all, packet_html
 
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    project = copy_project(tmp_path, also_ignore=("tests",))
     attack(project, "entities")
     curriculum = load_curriculum(project)
     spec = PacketSpec("care-work", ("care-work",), "facilitator", "letter")

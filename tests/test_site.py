@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from html import unescape
@@ -16,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from project_copy import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("site")
-COPY_IGNORE = (".venv", "site", ".site.*", ".cache", "node_modules", ".git")
 
 
 def course() -> dict:
@@ -195,12 +194,7 @@ def test_fonts_are_self_hosted(site: Path) -> None:
 
 
 def test_failed_build_leaves_no_site(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(
-        ROOT,
-        project,
-        ignore=shutil.ignore_patterns(*COPY_IGNORE),
-    )
+    project = copy_project(tmp_path)
     lesson = project / "curriculum/lessons/care-work.md"
     lesson.write_text(lesson.read_text().replace("duration: 90", "duration: 91", 1))
     result = subprocess.run(
@@ -228,8 +222,7 @@ def test_drafts_only_in_the_preview(
     from hooks.scaffold import new_lesson
     from hooks.site import SiteBuild
 
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    project = copy_project(tmp_path)
     new_lesson(project, "tenant-unions", "Tenant Unions and Mutual Aid")
     monkeypatch.setenv("PACKETS", "off")  # packets have their own tests
     config = load_config(str(project / "mkdocs.yml"))
@@ -284,12 +277,6 @@ def test_compiled_theme_templates_are_kept_between_builds(tmp_path: Path) -> Non
         Environment(loader=DictLoader({"t.html": "{{ 2 + 2 }}"}))  # an edited template
     )
     assert again.get_template("t.html").render() == "4"
-
-
-def copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
-    return project
 
 
 def strict_build(project: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -372,8 +359,7 @@ def test_a_build_from_another_folder_reads_the_project_beside_mkdocs_yml(tmp_pat
 
 def test_every_pandoc_citation_form_on_a_built_page(tmp_path: Path) -> None:
     """Issue 15's table, in a real lesson built by MkDocs (strict, no packets)."""
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    project = copy_project(tmp_path)
     lesson = project / "curriculum/lessons/care-work.md"
     text = lesson.read_text(encoding="utf-8")
     text = text.replace("\nduration: 90\n", '\nnocite: ["@kropotkin1902"]\nduration: 90\n', 1)
@@ -419,8 +405,7 @@ def test_every_pandoc_citation_form_on_a_built_page(tmp_path: Path) -> None:
 def test_bibliography_warnings_stop_only_a_strict_build(tmp_path: Path) -> None:
     """A duplicate key is a located warning: `--strict` (make build) stops, a plain build goes
     on and uses the first entry, as BibTeX does."""
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    project = copy_project(tmp_path)
     bib = project / "bibliography.bib"
     lines = bib.read_text(encoding="utf-8").count("\n")
     bib.write_text(

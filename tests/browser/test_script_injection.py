@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from attacks import COPY_IGNORE, ROOT, attack, build_site
+from attacks import attack, build_site
 from browserkit import search, site_pages
+from project_copy import copy_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -32,8 +32,7 @@ def attacked(
     chromium_ready: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     """The attacked site's address on a local server, and its folder."""
-    project = tmp_path_factory.mktemp("attacked") / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    project = copy_project(tmp_path_factory.mktemp("attacked"), also_ignore=("tests",))
     attack(project, "raw")
     with pytest.MonkeyPatch.context() as monkeypatch:
         site = build_site(project, monkeypatch)
